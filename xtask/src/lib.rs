@@ -1,0 +1,4 @@
+//! Library half of `cargo xtask`, so its checks can be tested.
+
+pub mod codegen;
+pub mod spec;
