@@ -44,7 +44,7 @@ example).
     }
     /**An entry of a record's activity log. Category `user` activities (notes, calls, meetings, custom types)
 carry `details`; category `system` activities (Property Changed, Pipeline Stage Changed) may carry
-`old_value`/`new_value` and have `details: null`. A deleted activity is fetched as an `ActivityStub`
+`old_value`/`new_value` and have `details: null`. A deleted activity is fetched as an `DeletedActivity`
 instead.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -173,17 +173,17 @@ activity. Free-form: any JSON value; `null` otherwise.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ActivityOrStub {
-        Variant0(Activity),
-        Variant1(ActivityStub),
+        Activity(Activity),
+        DeletedActivity(DeletedActivity),
     }
     impl ::std::convert::From<Activity> for ActivityOrStub {
         fn from(value: Activity) -> Self {
-            Self::Variant0(value)
+            Self::Activity(value)
         }
     }
-    impl ::std::convert::From<ActivityStub> for ActivityOrStub {
-        fn from(value: ActivityStub) -> Self {
-            Self::Variant1(value)
+    impl ::std::convert::From<DeletedActivity> for ActivityOrStub {
+        fn from(value: DeletedActivity) -> Self {
+            Self::DeletedActivity(value)
         }
     }
     ///The record an activity belongs to.
@@ -242,20 +242,6 @@ activity. Free-form: any JSON value; `null` otherwise.
     }
     impl ActivitySearch {
         pub fn builder() -> builder::ActivitySearch {
-            Default::default()
-        }
-    }
-    /**What `GET /activities/{id}` answers for a deleted activity: a stub identical to the answer of the delete
-call. Stubs cannot be modified.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ActivityStub {
-        pub id: i64,
-        ///Always `true` for a stub.
-        pub is_deleted: bool,
-    }
-    impl ActivityStub {
-        pub fn builder() -> builder::ActivityStub {
             Default::default()
         }
     }
@@ -1191,6 +1177,20 @@ String, Text and URL fields cannot be searched.
     }
     impl DeleteResult {
         pub fn builder() -> builder::DeleteResult {
+            Default::default()
+        }
+    }
+    /**What `GET /activities/{id}` answers for a deleted activity: a stub identical to the answer of the delete
+call. Stubs cannot be modified.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeletedActivity {
+        pub id: i64,
+        ///Always `true` for a stub.
+        pub is_deleted: bool,
+    }
+    impl DeletedActivity {
+        pub fn builder() -> builder::DeletedActivity {
             Default::default()
         }
     }
@@ -5619,62 +5619,6 @@ subscription's `custom_field_computed_values=true`, Dropdown and MultiSelect val
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ActivityStub {
-            id: ::std::result::Result<i64, ::std::string::String>,
-            is_deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for ActivityStub {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    is_deleted: Err("no value supplied for is_deleted".to_string()),
-                }
-            }
-        }
-        impl ActivityStub {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ActivityStub> for super::ActivityStub {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ActivityStub,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    is_deleted: value.is_deleted?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ActivityStub> for ActivityStub {
-            fn from(value: super::ActivityStub) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    is_deleted: Ok(value.is_deleted),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ActivityType {
             category: ::std::result::Result<
                 ::std::string::String,
@@ -9644,6 +9588,62 @@ subscription's `custom_field_computed_values=true`, Dropdown and MultiSelect val
         }
         impl ::std::convert::From<super::DeleteResult> for DeleteResult {
             fn from(value: super::DeleteResult) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    is_deleted: Ok(value.is_deleted),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeletedActivity {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeletedActivity {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    is_deleted: Err("no value supplied for is_deleted".to_string()),
+                }
+            }
+        }
+        impl DeletedActivity {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeletedActivity> for super::DeletedActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeletedActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    is_deleted: value.is_deleted?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeletedActivity> for DeletedActivity {
+            fn from(value: super::DeletedActivity) -> Self {
                 Self {
                     id: Ok(value.id),
                     is_deleted: Ok(value.is_deleted),
@@ -22081,7 +22081,7 @@ pub trait ClientActivitiesExt {
 
 Returns one activity. Activities behave uniquely in that deleted activities can still be fetched:
 they come back only as stubs, identical to the answer of the delete call (`{"id": ..., "is_deleted":
-true}`), and cannot be modified. The answer is therefore either a full `Activity` or an `ActivityStub`.
+true}`), and cannot be modified. The answer is therefore either a full `Activity` or an `DeletedActivity`.
 Activity ids exceed 2^31.
 
 Only in the older GitBook export (`copper-older/8.-Activities/fetch-an-activity-by-id.md`); no current

@@ -1,0 +1,11 @@
+//! Custom fields: the cached registry of definitions and typed values.
+
+use std::sync::Arc;
+
+use copper_crm_raw::types;
+
+/// The client's cached custom field definitions (filled on first use).
+#[derive(Debug, Default)]
+pub(crate) struct RegistryCache {
+    pub(crate) definitions: tokio::sync::RwLock<Option<Arc<Vec<types::CustomFieldDefinition>>>>,
+}

@@ -1,0 +1,81 @@
+//! The account and its users.
+
+use copper_crm_raw::types;
+use copper_crm_raw::{ClientAccountExt, ClientUsersExt};
+
+use crate::{Client, Error};
+
+/// The account: `client.account()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Account<'c> {
+    client: &'c Client,
+}
+
+/// Users of the account: `client.users()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Users<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// The account resource.
+    ///
+    /// ```no_run
+    /// # async fn run(client: copper_crm::Client) -> Result<(), copper_crm::Error> {
+    /// let account = client.account().get().await?;
+    /// println!("{}", account.name);
+    /// # Ok(()) }
+    /// ```
+    pub fn account(&self) -> Account<'_> {
+        Account { client: self }
+    }
+
+    /// The users resource.
+    ///
+    /// ```no_run
+    /// # async fn run(client: copper_crm::Client) -> Result<(), copper_crm::Error> {
+    /// let me = client.users().me().await?;
+    /// # let _ = me; Ok(()) }
+    /// ```
+    pub fn users(&self) -> Users<'_> {
+        Users { client: self }
+    }
+}
+
+impl Account<'_> {
+    /// Fetch the account's details.
+    ///
+    /// ```no_run
+    /// # async fn run(client: copper_crm::Client) -> Result<(), copper_crm::Error> {
+    /// let account = client.account().get().await?;
+    /// # let _ = account; Ok(()) }
+    /// ```
+    pub async fn get(&self) -> Result<types::Account, Error> {
+        self.client.send("account_get", self.client.raw().account_get().send()).await
+    }
+}
+
+impl Users<'_> {
+    /// The user the credentials belong to.
+    ///
+    /// ```no_run
+    /// # async fn run(client: copper_crm::Client) -> Result<(), copper_crm::Error> {
+    /// let me = client.users().me().await?;
+    /// println!("{} <{}>", me.name, me.email);
+    /// # Ok(()) }
+    /// ```
+    pub async fn me(&self) -> Result<types::User, Error> {
+        self.client.send("users_me", self.client.raw().users_me().send()).await
+    }
+
+    /// Fetch a user by id.
+    ///
+    /// ```no_run
+    /// # async fn run(client: copper_crm::Client) -> Result<(), copper_crm::Error> {
+    /// let user = client.users().get(137658).await?;
+    /// # let _ = user; Ok(()) }
+    /// ```
+    pub async fn get(&self, id: i64) -> Result<types::User, Error> {
+        self.client.send("users_get", self.client.raw().users_get().id(id).send()).await
+    }
+}
