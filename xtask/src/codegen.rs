@@ -185,7 +185,9 @@ pub fn stale(root: &std::path::Path, outputs: &[Output]) -> Vec<String> {
 
 /// The spec rendered as pretty JSON, for tools that want JSON.
 pub fn spec_json(spec: &LoadedSpec) -> String {
-    let mut s = serde_json::to_string_pretty(&spec.json).expect("a JSON value always serializes");
+    // From the YAML value, so keys keep the order they are written in.
+    let mut s = serde_json::to_string_pretty(&spec.yaml)
+        .expect("a checked spec has only string and number keys, so it serializes");
     s.push('\n');
     s
 }

@@ -1,16 +1,20 @@
-//! Project automation: `cargo xtask codegen [--check]`.
+//! Project automation: `cargo xtask codegen [--check]` and `cargo xtask docs`.
 //!
 //! `codegen` reads `spec/copper.yaml`, checks it, generates the raw crate's
 //! `generated.rs` with progenitor, formats it with prettyplease and writes it
 //! together with `spec/copper.json`. `codegen --check` does the same in memory
 //! and fails with a unified diff when a committed file differs.
+//!
+//! `docs` renders `spec/copper.yaml` to one static HTML page,
+//! `target/spec-docs/index.html`, with Redocly CLI (run through `npx`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{codegen, spec};
+use xtask::{codegen, docs, spec};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check | --dry-run] [--spec <file>]";
+const USAGE: &str =
+    "usage: cargo xtask codegen [--check | --dry-run] [--spec <file>]\n       cargo xtask docs";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
     };
     match cmd.as_str() {
         "codegen" => run_codegen(rest),
+        "docs" => run_docs(rest),
         other => {
             eprintln!("unknown command {other:?}\n{USAGE}");
             ExitCode::from(2)
@@ -103,6 +108,23 @@ fn run_codegen(args: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn run_docs(args: &[String]) -> ExitCode {
+    if let Some(a) = args.first() {
+        eprintln!("unknown argument {a:?}\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    match docs::build(&workspace_root()) {
+        Ok(page) => {
+            println!("wrote {}", page.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn with_name(e: &spec::SpecError, name: &Path) -> String {

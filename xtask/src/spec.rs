@@ -98,8 +98,10 @@ pub const METHODS: [&str; 8] = [
 pub struct LoadedSpec {
     /// Where it came from.
     pub file: PathBuf,
-    /// The document as JSON (key order preserved).
+    /// The document as JSON (keys sorted), for checks and pointers.
     pub json: Value,
+    /// The document as parsed from YAML, keys in their written order.
+    pub yaml: serde_yaml_ng::Value,
     /// The typed document progenitor consumes.
     pub openapi: openapiv3::OpenAPI,
 }
@@ -129,7 +131,7 @@ pub fn load(file: &Path) -> Result<LoadedSpec, Vec<SpecError>> {
 
 /// Parse and check spec text that claims to come from `file`.
 pub fn parse(file: &Path, text: &str) -> Result<LoadedSpec, Vec<SpecError>> {
-    let json = parse_yaml(file, text).map_err(|e| vec![e])?;
+    let (yaml, json) = parse_yaml(file, text).map_err(|e| vec![e])?;
     let errors = check(file, &json);
     if !errors.is_empty() {
         return Err(errors);
@@ -138,11 +140,12 @@ pub fn parse(file: &Path, text: &str) -> Result<LoadedSpec, Vec<SpecError>> {
     Ok(LoadedSpec {
         file: file.to_path_buf(),
         json,
+        yaml,
         openapi,
     })
 }
 
-fn parse_yaml(file: &Path, text: &str) -> Result<Value, SpecError> {
+fn parse_yaml(file: &Path, text: &str) -> Result<(serde_yaml_ng::Value, Value), SpecError> {
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::Line {
@@ -157,11 +160,12 @@ fn parse_yaml(file: &Path, text: &str) -> Result<Value, SpecError> {
             message: format!("YAML syntax error: {e}"),
         }
     })?;
-    yaml_to_json(&yaml, &mut Vec::new()).map_err(|(ptr, message)| SpecError {
+    let json = yaml_to_json(&yaml, &mut Vec::new()).map_err(|(ptr, message)| SpecError {
         file: file.to_path_buf(),
         location: Location::Pointer(ptr),
         message,
-    })
+    })?;
+    Ok((yaml, json))
 }
 
 fn yaml_to_json(

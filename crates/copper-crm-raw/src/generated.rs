@@ -4773,8 +4773,9 @@ can authenticate it.
             Self(value)
         }
     }
-    /**The JSON body Copper POSTs to a subscription's `target` (not an operation of this API: a receiver of
-webhooks decodes it). The subscription's custom `headers` are sent as HTTP headers with it.
+    /**The JSON body Copper POSTs to a subscription's `target` (the `notification` callback of
+`webhooks_create`, not an operation of this API: a receiver of webhooks decodes it). The subscription's
+custom `headers` are sent as HTTP headers with it.
 
 **Additional properties are allowed on purpose:** the key/value pairs of the subscription's `secret` are
 merged into the **top level** of the notification (e.g. `"secret": "hook_source", "key":
@@ -22077,6 +22078,72 @@ stubs `{id, is_deleted}`. Activity ids exceed 2^31. Webhook subscriptions use th
 activities.
 */
 pub trait ClientActivitiesExt {
+    /**Create a New Activity
+
+Creates an activity on a lead, person, company, opportunity, project or task. Only activity types of
+category `user` can be used: a Note is `{"category": "user", "id": 0}`; Phone Call, Meeting and custom
+activity types have account-specific ids (see `GET /activity_types`). Custom activity types removed in
+Settings still appear in `GET /activity_types` (with `is_disabled`) but cannot be used for new
+activities. `activity_date` is optional; in the example answer it equals `date_created` (now).
+
+Only in the older GitBook export (`copper-older/8.-Activities/Create-a-New-Activity.md`).
+Source: copper-older/8.-Activities/Create-a-New-Activity.md
+
+
+Sends a `POST` request to `/activities`
+
+```ignore
+let response = client.activities_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn activities_create(&self) -> builder::ActivitiesCreate<'_>;
+    /**Bulk Create Activities
+
+BETA. Creates several activities in one request: `{"activities": [<single-create body>, ...]}`.
+
+* At most 10 items per request (the limit may change while the endpoint is in beta); more answers 422
+  `{"error": "Request size too large, limit is 10"}`.
+* Any well-formed request answers 200 with an array in the same order as the request items. A created
+  item has the shape of the single-create answer (look for a numeric `id`); a failed item is
+  `{"success": false, "message": {<field>: [{"error": "..."}]}}` without an id.
+* The bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
+* Unlike the people, leads and opportunities bulk endpoints, this one is not listed as accepting
+  `custom_field_computed_values` (activities have no custom fields).
+Source: copper-current/000_e4ce408bf26b8b16.txt (https://developer.copper.com/activities/bulk-create-activities.html)
+
+
+Sends a `POST` request to `/activities/bulk_create`
+
+```ignore
+let response = client.activities_bulk_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn activities_bulk_create(&self) -> builder::ActivitiesBulkCreate<'_>;
+    /**List Activities (Search)
+
+Lists activities matching every given criterion (AND). The answer is a bare array (the examples are
+ordered newest first); `X-PW-TOTAL` gives an upper bound of the matches. `page_number` starts at 1,
+`page_size` is 20 by default (1..200). No `sort_by`/`sort_direction` is documented for activities.
+
+If the search times out, `full_result: true` makes it faster but may return the same activity more than
+once (e.g. an email sent to several users); it is honoured only when the API key belongs to an
+administrator and silently ignored otherwise.
+Source: https://developer.copper.com/activities/list-activities-search.html; copper-older/8.-Activities/list-activities-search.md
+
+
+Sends a `POST` request to `/activities/search`
+
+```ignore
+let response = client.activities_search()
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn activities_search(&self) -> builder::ActivitiesSearch<'_>;
     /**Fetch an Activity by ID
 
 Returns one activity. Activities behave uniquely in that deleted activities can still be fetched:
@@ -22142,72 +22209,6 @@ let response = client.activities_delete()
     .await;
 ```*/
     fn activities_delete(&self) -> builder::ActivitiesDelete<'_>;
-    /**Create a New Activity
-
-Creates an activity on a lead, person, company, opportunity, project or task. Only activity types of
-category `user` can be used: a Note is `{"category": "user", "id": 0}`; Phone Call, Meeting and custom
-activity types have account-specific ids (see `GET /activity_types`). Custom activity types removed in
-Settings still appear in `GET /activity_types` (with `is_disabled`) but cannot be used for new
-activities. `activity_date` is optional; in the example answer it equals `date_created` (now).
-
-Only in the older GitBook export (`copper-older/8.-Activities/Create-a-New-Activity.md`).
-Source: copper-older/8.-Activities/Create-a-New-Activity.md
-
-
-Sends a `POST` request to `/activities`
-
-```ignore
-let response = client.activities_create()
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn activities_create(&self) -> builder::ActivitiesCreate<'_>;
-    /**List Activities (Search)
-
-Lists activities matching every given criterion (AND). The answer is a bare array (the examples are
-ordered newest first); `X-PW-TOTAL` gives an upper bound of the matches. `page_number` starts at 1,
-`page_size` is 20 by default (1..200). No `sort_by`/`sort_direction` is documented for activities.
-
-If the search times out, `full_result: true` makes it faster but may return the same activity more than
-once (e.g. an email sent to several users); it is honoured only when the API key belongs to an
-administrator and silently ignored otherwise.
-Source: https://developer.copper.com/activities/list-activities-search.html; copper-older/8.-Activities/list-activities-search.md
-
-
-Sends a `POST` request to `/activities/search`
-
-```ignore
-let response = client.activities_search()
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn activities_search(&self) -> builder::ActivitiesSearch<'_>;
-    /**Bulk Create Activities
-
-BETA. Creates several activities in one request: `{"activities": [<single-create body>, ...]}`.
-
-* At most 10 items per request (the limit may change while the endpoint is in beta); more answers 422
-  `{"error": "Request size too large, limit is 10"}`.
-* Any well-formed request answers 200 with an array in the same order as the request items. A created
-  item has the shape of the single-create answer (look for a numeric `id`); a failed item is
-  `{"success": false, "message": {<field>: [{"error": "..."}]}}` without an id.
-* The bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
-* Unlike the people, leads and opportunities bulk endpoints, this one is not listed as accepting
-  `custom_field_computed_values` (activities have no custom fields).
-Source: copper-current/000_e4ce408bf26b8b16.txt (https://developer.copper.com/activities/bulk-create-activities.html)
-
-
-Sends a `POST` request to `/activities/bulk_create`
-
-```ignore
-let response = client.activities_bulk_create()
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn activities_bulk_create(&self) -> builder::ActivitiesBulkCreate<'_>;
     /**List Activity Types
 
 Lists the account's activity types as an OBJECT keyed by category, `{"user": [...], "system": [...]}`
@@ -22235,6 +22236,15 @@ let response = client.activity_types_list()
     fn activity_types_list(&self) -> builder::ActivityTypesList<'_>;
 }
 impl ClientActivitiesExt for Client {
+    fn activities_create(&self) -> builder::ActivitiesCreate<'_> {
+        builder::ActivitiesCreate::new(self)
+    }
+    fn activities_bulk_create(&self) -> builder::ActivitiesBulkCreate<'_> {
+        builder::ActivitiesBulkCreate::new(self)
+    }
+    fn activities_search(&self) -> builder::ActivitiesSearch<'_> {
+        builder::ActivitiesSearch::new(self)
+    }
     fn activities_get(&self) -> builder::ActivitiesGet<'_> {
         builder::ActivitiesGet::new(self)
     }
@@ -22244,15 +22254,6 @@ impl ClientActivitiesExt for Client {
     fn activities_delete(&self) -> builder::ActivitiesDelete<'_> {
         builder::ActivitiesDelete::new(self)
     }
-    fn activities_create(&self) -> builder::ActivitiesCreate<'_> {
-        builder::ActivitiesCreate::new(self)
-    }
-    fn activities_search(&self) -> builder::ActivitiesSearch<'_> {
-        builder::ActivitiesSearch::new(self)
-    }
-    fn activities_bulk_create(&self) -> builder::ActivitiesBulkCreate<'_> {
-        builder::ActivitiesBulkCreate::new(self)
-    }
     fn activity_types_list(&self) -> builder::ActivityTypesList<'_> {
         builder::ActivityTypesList::new(self)
     }
@@ -22261,6 +22262,125 @@ impl ClientActivitiesExt for Client {
 Companies: no two Companies can share a domain.
 */
 pub trait ClientCompaniesExt {
+    /**Create a New Company
+
+Creates a Company; `name` is the only required attribute. `email_domain` is a unique key for Companies:
+creating a Company with a domain that another Company already has fails. `primary_contact_id` (the id of
+a Person, supported since 2024-04-24) sets the Company's primary contact; the page's sample curl sends
+it as a string (`"27140359"`) while its "Request body" sample and every response use an integer, which is
+what this schema requires. Companies are eligible for computed custom field values.
+Source: https://developer.copper.com/companies/create-a-new-company.html (also copper-older/4.-companies/create-a-new-company-.md)
+
+
+Sends a `POST` request to `/companies`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.companies_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn companies_create(&self) -> builder::CompaniesCreate<'_>;
+    /**Bulk Create Companies
+
+INFERRED AND UNDOCUMENTED. The changelog entry of 2023-08-22 says the beta Bulk APIs can "bulk-create
+people, leads, organizations and activities", but no documentation page for a company bulk endpoint
+exists in any source. The path, the body key `companies` and the answer are modelled on Bulk Create
+People and are unverified: check against the live API before relying on it.
+
+As modelled: the body is `{"companies": [...]}` with single-create bodies (`CompanyCreate`); at most 10
+items (422 `{"error": "Request size too large, limit is 10"}` beyond); 200 with one outcome per item in
+request order (the Company, or `{"success": false, "message": {...}}`); an extra rate limit of 3
+requests per second (429).
+Source: https://developer.copper.com/introduction/changelog.html (2023-08-22 entry; no endpoint page)
+
+
+Sends a `POST` request to `/companies/bulk_create`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.companies_bulk_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn companies_bulk_create(&self) -> builder::CompaniesBulkCreate<'_>;
+    /**Bulk Update Companies
+
+INFERRED AND UNDOCUMENTED. The changelog entry of 2023-08-22 says the beta Bulk APIs can "bulk-update
+people, leads and organizations", but no documentation page for a company bulk endpoint exists in any
+source. The path, the body key `companies` and the answer are modelled on Bulk Update People and are
+unverified: check against the live API before relying on it.
+
+As modelled: the body is `{"companies": [...]}` with single-update bodies plus the `id` of an existing
+Company; at most 10 items (422 `{"error": "Request size too large, limit is 10"}` beyond); 200 with one
+outcome per item in request order (the Company, or `{"success": false, "message": {...}, "id": ...}`);
+an extra rate limit of 3 requests per second (429).
+Source: https://developer.copper.com/introduction/changelog.html (2023-08-22 entry; no endpoint page)
+
+
+Sends a `POST` request to `/companies/bulk_update`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.companies_bulk_update()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn companies_bulk_update(&self) -> builder::CompaniesBulkUpdate<'_>;
+    /**List Companies (Search)
+
+Lists Companies matching every given filter (criteria combine with AND); `{}` lists all Companies. The
+answer is a bare array; `X-PW-TOTAL` gives an upper bound of the matches.
+
+* Paging: `page_number` from 1, `page_size` 20 by default and at most 200 (the page-size guidance moved
+  to the pagination page on 2022-06-15). Only the first 100,000 matches can be reached by paging.
+* `sort_by` defaults to `date_modified`; `sort_direction` defaults to `asc`.
+* Empty-value filters: `city`, `state`, `postal_code` (as `{"value": ..., "allow_empty": true}`), `tags`,
+  and custom Dropdown / MultiSelect fields (`allow_empty`). `assignee_ids` takes `-2` for "no owner".
+* `email_domains` is typed `string` in the parameter table but the "Search Companies by Email Domains"
+  example sends an array; this schema takes an array of strings.
+
+Eligible for computed custom field values.
+Source: https://developer.copper.com/companies/list-companies-search.html (sort_by values from the footnotes of copper-older/4.-companies/list-companies-search.md)
+
+
+Sends a `POST` request to `/companies/search`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.companies_search()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn companies_search(&self) -> builder::CompaniesSearch<'_>;
     /**Fetch a Company by ID
 
 Returns one Company. Companies are listed as eligible for computed custom field values on the
@@ -22329,65 +22449,6 @@ let response = client.companies_delete()
     .await;
 ```*/
     fn companies_delete(&self) -> builder::CompaniesDelete<'_>;
-    /**Create a New Company
-
-Creates a Company; `name` is the only required attribute. `email_domain` is a unique key for Companies:
-creating a Company with a domain that another Company already has fails. `primary_contact_id` (the id of
-a Person, supported since 2024-04-24) sets the Company's primary contact; the page's sample curl sends
-it as a string (`"27140359"`) while its "Request body" sample and every response use an integer, which is
-what this schema requires. Companies are eligible for computed custom field values.
-Source: https://developer.copper.com/companies/create-a-new-company.html (also copper-older/4.-companies/create-a-new-company-.md)
-
-
-Sends a `POST` request to `/companies`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.companies_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn companies_create(&self) -> builder::CompaniesCreate<'_>;
-    /**List Companies (Search)
-
-Lists Companies matching every given filter (criteria combine with AND); `{}` lists all Companies. The
-answer is a bare array; `X-PW-TOTAL` gives an upper bound of the matches.
-
-* Paging: `page_number` from 1, `page_size` 20 by default and at most 200 (the page-size guidance moved
-  to the pagination page on 2022-06-15). Only the first 100,000 matches can be reached by paging.
-* `sort_by` defaults to `date_modified`; `sort_direction` defaults to `asc`.
-* Empty-value filters: `city`, `state`, `postal_code` (as `{"value": ..., "allow_empty": true}`), `tags`,
-  and custom Dropdown / MultiSelect fields (`allow_empty`). `assignee_ids` takes `-2` for "no owner".
-* `email_domains` is typed `string` in the parameter table but the "Search Companies by Email Domains"
-  example sends an array; this schema takes an array of strings.
-
-Eligible for computed custom field values.
-Source: https://developer.copper.com/companies/list-companies-search.html (sort_by values from the footnotes of copper-older/4.-companies/list-companies-search.md)
-
-
-Sends a `POST` request to `/companies/search`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.companies_search()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn companies_search(&self) -> builder::CompaniesSearch<'_>;
     /**See a Company's Activities
 
 Lists the Activities of one Company, optionally restricted to some activity types
@@ -22410,68 +22471,20 @@ let response = client.companies_activities_list()
     .await;
 ```*/
     fn companies_activities_list(&self) -> builder::CompaniesActivitiesList<'_>;
-    /**Bulk Create Companies
-
-INFERRED AND UNDOCUMENTED. The changelog entry of 2023-08-22 says the beta Bulk APIs can "bulk-create
-people, leads, organizations and activities", but no documentation page for a company bulk endpoint
-exists in any source. The path, the body key `companies` and the answer are modelled on Bulk Create
-People and are unverified: check against the live API before relying on it.
-
-As modelled: the body is `{"companies": [...]}` with single-create bodies (`CompanyCreate`); at most 10
-items (422 `{"error": "Request size too large, limit is 10"}` beyond); 200 with one outcome per item in
-request order (the Company, or `{"success": false, "message": {...}}`); an extra rate limit of 3
-requests per second (429).
-Source: https://developer.copper.com/introduction/changelog.html (2023-08-22 entry; no endpoint page)
-
-
-Sends a `POST` request to `/companies/bulk_create`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.companies_bulk_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn companies_bulk_create(&self) -> builder::CompaniesBulkCreate<'_>;
-    /**Bulk Update Companies
-
-INFERRED AND UNDOCUMENTED. The changelog entry of 2023-08-22 says the beta Bulk APIs can "bulk-update
-people, leads and organizations", but no documentation page for a company bulk endpoint exists in any
-source. The path, the body key `companies` and the answer are modelled on Bulk Update People and are
-unverified: check against the live API before relying on it.
-
-As modelled: the body is `{"companies": [...]}` with single-update bodies plus the `id` of an existing
-Company; at most 10 items (422 `{"error": "Request size too large, limit is 10"}` beyond); 200 with one
-outcome per item in request order (the Company, or `{"success": false, "message": {...}, "id": ...}`);
-an extra rate limit of 3 requests per second (429).
-Source: https://developer.copper.com/introduction/changelog.html (2023-08-22 entry; no endpoint page)
-
-
-Sends a `POST` request to `/companies/bulk_update`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.companies_bulk_update()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn companies_bulk_update(&self) -> builder::CompaniesBulkUpdate<'_>;
 }
 impl ClientCompaniesExt for Client {
+    fn companies_create(&self) -> builder::CompaniesCreate<'_> {
+        builder::CompaniesCreate::new(self)
+    }
+    fn companies_bulk_create(&self) -> builder::CompaniesBulkCreate<'_> {
+        builder::CompaniesBulkCreate::new(self)
+    }
+    fn companies_bulk_update(&self) -> builder::CompaniesBulkUpdate<'_> {
+        builder::CompaniesBulkUpdate::new(self)
+    }
+    fn companies_search(&self) -> builder::CompaniesSearch<'_> {
+        builder::CompaniesSearch::new(self)
+    }
     fn companies_get(&self) -> builder::CompaniesGet<'_> {
         builder::CompaniesGet::new(self)
     }
@@ -22481,20 +22494,8 @@ impl ClientCompaniesExt for Client {
     fn companies_delete(&self) -> builder::CompaniesDelete<'_> {
         builder::CompaniesDelete::new(self)
     }
-    fn companies_create(&self) -> builder::CompaniesCreate<'_> {
-        builder::CompaniesCreate::new(self)
-    }
-    fn companies_search(&self) -> builder::CompaniesSearch<'_> {
-        builder::CompaniesSearch::new(self)
-    }
     fn companies_activities_list(&self) -> builder::CompaniesActivitiesList<'_> {
         builder::CompaniesActivitiesList::new(self)
-    }
-    fn companies_bulk_create(&self) -> builder::CompaniesBulkCreate<'_> {
-        builder::CompaniesBulkCreate::new(self)
-    }
-    fn companies_bulk_update(&self) -> builder::CompaniesBulkUpdate<'_> {
-        builder::CompaniesBulkUpdate::new(self)
     }
 }
 /**Connections of Connect custom fields (`/related_links`): custom links between two records, or between a
@@ -22584,6 +22585,84 @@ custom activity types. Dropdown and MultiSelect values are option ids; the defin
 (or use `custom_field_computed_values=true` on the record endpoints).
 */
 pub trait ClientCustomFieldsExt {
+    /**List All Custom Activity Types
+
+Lists the account's activity types with their icon and settings (including the defaults such as Phone
+Call, Meeting and the default task type "To Do"). Note the field names differ from `GET /activity_types`:
+`is_interaction` here, `count_as_interaction` there. Tasks refer to these types by
+`custom_activity_type_id`.
+
+Only in the older GitBook export (`copper-older/custom-fields/general/list-all-custom-activity-types.md`);
+no current page was found.
+Source: copper-older/custom-fields/general/list-all-custom-activity-types.md
+
+
+Sends a `GET` request to `/custom_activity_types`
+
+```ignore
+let response = client.custom_activity_types_list()
+    .send()
+    .await;
+```*/
+    fn custom_activity_types_list(&self) -> builder::CustomActivityTypesList<'_>;
+    /**Create a New Custom Activity Type
+
+Creates a custom activity type. `name` and `icon_type` are required; `icon_type` must be one of the 26
+documented icon names (see `CustomActivityType.icon_type`). There is no documented delete endpoint.
+
+Only in the older GitBook export (`copper-older/custom-fields/general/create-a-new-custom-activity-type.md`).
+Source: copper-older/custom-fields/general/create-a-new-custom-activity-type.md
+
+
+Sends a `POST` request to `/custom_activity_types`
+
+```ignore
+let response = client.custom_activity_types_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn custom_activity_types_create(&self) -> builder::CustomActivityTypesCreate<'_>;
+    /**Get Custom Activity Type
+
+Returns one custom activity type.
+
+Only in the older GitBook export (`copper-older/custom-fields/general/get-custom-activity-type.md`).
+Source: copper-older/custom-fields/general/get-custom-activity-type.md
+
+
+Sends a `GET` request to `/custom_activity_types/{id}`
+
+Arguments:
+- `id`: The record's id.
+```ignore
+let response = client.custom_activity_types_get()
+    .id(id)
+    .send()
+    .await;
+```*/
+    fn custom_activity_types_get(&self) -> builder::CustomActivityTypesGet<'_>;
+    /**Update an Existing Custom Activity Type
+
+Changes the `name` and/or `icon_type` of a custom activity type; attributes not sent are unchanged.
+
+Only in the older GitBook export (`copper-older/custom-fields/general/update-an-existing-custom-activity-type.md`).
+Source: copper-older/custom-fields/general/update-an-existing-custom-activity-type.md
+
+
+Sends a `PUT` request to `/custom_activity_types/{id}`
+
+Arguments:
+- `id`: The record's id.
+- `body`
+```ignore
+let response = client.custom_activity_types_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn custom_activity_types_update(&self) -> builder::CustomActivityTypesUpdate<'_>;
     /**List Custom Field Definitions
 
 Lists every custom field definition of the account. Needed to map Dropdown and MultiSelect option ids
@@ -22684,86 +22763,20 @@ let response = client.custom_field_definitions_delete()
     fn custom_field_definitions_delete(
         &self,
     ) -> builder::CustomFieldDefinitionsDelete<'_>;
-    /**List All Custom Activity Types
-
-Lists the account's activity types with their icon and settings (including the defaults such as Phone
-Call, Meeting and the default task type "To Do"). Note the field names differ from `GET /activity_types`:
-`is_interaction` here, `count_as_interaction` there. Tasks refer to these types by
-`custom_activity_type_id`.
-
-Only in the older GitBook export (`copper-older/custom-fields/general/list-all-custom-activity-types.md`);
-no current page was found.
-Source: copper-older/custom-fields/general/list-all-custom-activity-types.md
-
-
-Sends a `GET` request to `/custom_activity_types`
-
-```ignore
-let response = client.custom_activity_types_list()
-    .send()
-    .await;
-```*/
-    fn custom_activity_types_list(&self) -> builder::CustomActivityTypesList<'_>;
-    /**Create a New Custom Activity Type
-
-Creates a custom activity type. `name` and `icon_type` are required; `icon_type` must be one of the 26
-documented icon names (see `CustomActivityType.icon_type`). There is no documented delete endpoint.
-
-Only in the older GitBook export (`copper-older/custom-fields/general/create-a-new-custom-activity-type.md`).
-Source: copper-older/custom-fields/general/create-a-new-custom-activity-type.md
-
-
-Sends a `POST` request to `/custom_activity_types`
-
-```ignore
-let response = client.custom_activity_types_create()
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn custom_activity_types_create(&self) -> builder::CustomActivityTypesCreate<'_>;
-    /**Get Custom Activity Type
-
-Returns one custom activity type.
-
-Only in the older GitBook export (`copper-older/custom-fields/general/get-custom-activity-type.md`).
-Source: copper-older/custom-fields/general/get-custom-activity-type.md
-
-
-Sends a `GET` request to `/custom_activity_types/{id}`
-
-Arguments:
-- `id`: The record's id.
-```ignore
-let response = client.custom_activity_types_get()
-    .id(id)
-    .send()
-    .await;
-```*/
-    fn custom_activity_types_get(&self) -> builder::CustomActivityTypesGet<'_>;
-    /**Update an Existing Custom Activity Type
-
-Changes the `name` and/or `icon_type` of a custom activity type; attributes not sent are unchanged.
-
-Only in the older GitBook export (`copper-older/custom-fields/general/update-an-existing-custom-activity-type.md`).
-Source: copper-older/custom-fields/general/update-an-existing-custom-activity-type.md
-
-
-Sends a `PUT` request to `/custom_activity_types/{id}`
-
-Arguments:
-- `id`: The record's id.
-- `body`
-```ignore
-let response = client.custom_activity_types_update()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn custom_activity_types_update(&self) -> builder::CustomActivityTypesUpdate<'_>;
 }
 impl ClientCustomFieldsExt for Client {
+    fn custom_activity_types_list(&self) -> builder::CustomActivityTypesList<'_> {
+        builder::CustomActivityTypesList::new(self)
+    }
+    fn custom_activity_types_create(&self) -> builder::CustomActivityTypesCreate<'_> {
+        builder::CustomActivityTypesCreate::new(self)
+    }
+    fn custom_activity_types_get(&self) -> builder::CustomActivityTypesGet<'_> {
+        builder::CustomActivityTypesGet::new(self)
+    }
+    fn custom_activity_types_update(&self) -> builder::CustomActivityTypesUpdate<'_> {
+        builder::CustomActivityTypesUpdate::new(self)
+    }
     fn custom_field_definitions_list(&self) -> builder::CustomFieldDefinitionsList<'_> {
         builder::CustomFieldDefinitionsList::new(self)
     }
@@ -22784,18 +22797,6 @@ impl ClientCustomFieldsExt for Client {
         &self,
     ) -> builder::CustomFieldDefinitionsDelete<'_> {
         builder::CustomFieldDefinitionsDelete::new(self)
-    }
-    fn custom_activity_types_list(&self) -> builder::CustomActivityTypesList<'_> {
-        builder::CustomActivityTypesList::new(self)
-    }
-    fn custom_activity_types_create(&self) -> builder::CustomActivityTypesCreate<'_> {
-        builder::CustomActivityTypesCreate::new(self)
-    }
-    fn custom_activity_types_get(&self) -> builder::CustomActivityTypesGet<'_> {
-        builder::CustomActivityTypesGet::new(self)
-    }
-    fn custom_activity_types_update(&self) -> builder::CustomActivityTypesUpdate<'_> {
-        builder::CustomActivityTypesUpdate::new(self)
     }
 }
 /**A field layout is the ordered list of fields shown on records of one entity type, as configured in the
@@ -22949,6 +22950,40 @@ holds the contact, the company name and the potential deal in one; qualified Lea
 a Person, a Company and an Opportunity. Also the account's lead statuses and customer sources.
 */
 pub trait ClientLeadsExt {
+    /**List Customer Sources
+
+Lists the account's customer sources: where a Lead or an Opportunity came from (`customer_source_id` on
+both). The GitBook documents this list twice, under Leads and under Opportunities
+(copper-older/5.-opportunities/list-customer-sources.md); it is one endpoint.
+
+Source: https://developer.copper.com/leads/list-customer-sources.html
+
+
+Sends a `GET` request to `/customer_sources`
+
+```ignore
+let response = client.customer_sources_list()
+    .send()
+    .await;
+```*/
+    fn customer_sources_list(&self) -> builder::CustomerSourcesList<'_>;
+    /**List Lead Statuses
+
+Lists the account's lead statuses: the values that can be assigned to a Lead to show where it is in the
+qualification process. They are configured per account (the example has New, Open, Unqualified, Junk).
+A Lead's `status` is the `name` of one of them and its `status_id` the `id`.
+
+Source: https://developer.copper.com/leads/list-lead-statuses.html
+
+
+Sends a `GET` request to `/lead_statuses`
+
+```ignore
+let response = client.lead_statuses_list()
+    .send()
+    .await;
+```*/
+    fn lead_statuses_list(&self) -> builder::LeadStatusesList<'_>;
     /**Create a New Lead
 
 Creates a Lead. Only `name` is required; `first_name`, `last_name` and the other name parts are derived
@@ -22974,6 +23009,150 @@ let response = client.leads_create()
     .await;
 ```*/
     fn leads_create(&self) -> builder::LeadsCreate<'_>;
+    /**Bulk Create Leads
+
+**BETA.** Creates several Leads in one call. The body is `{"leads": [...]}` with one single-create body
+per Lead (the page's prose says the key is "people"; its JSON, and the server, use `leads`).
+
+* At most 10 Leads per request (Copper may change this limit while the endpoint is in beta); a larger
+  request answers **422** `{"error": "Request size too large, limit is 10"}`.
+* Any well-formed request answers 200 with one item per Lead, in request order. A created Lead comes back
+  as in Create a New Lead (look for a numeric `id`); a Lead that was not created comes back as
+  `{"success": false, "message": {<attribute>: [{"error": ...}]}}`, without an `id`.
+* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
+* Eligible for computed custom field values.
+
+Bulk APIs were added 2023-08-22.
+
+Source: https://developer.copper.com/leads/bulk-create-leads.html
+
+
+Sends a `POST` request to `/leads/bulk_create`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.leads_bulk_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn leads_bulk_create(&self) -> builder::LeadsBulkCreate<'_>;
+    /**Bulk Update Leads
+
+**BETA.** Updates several existing Leads in one call. The body is `{"leads": [...]}` with one
+single-update body per Lead, each with the `id` of the Lead to change added. As with Update a Lead, only
+the attributes sent are changed.
+
+* At most 10 Leads per request (Copper may change this limit while the endpoint is in beta); a larger
+  request answers **422** `{"error": "Request size too large, limit is 10"}`.
+* Any well-formed request answers 200 with one item per Lead, in request order. An updated Lead comes
+  back as in Update a Lead; a Lead that was not updated comes back as
+  `{"success": false, "message": {<attribute>: [{"error": ...}]}, "id": <lead id>}`.
+* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
+* Eligible for computed custom field values.
+
+Documented only on the web page (not in the stored copies of the current site or the GitBook).
+
+Source: https://developer.copper.com/leads/bulk-update-leads.html
+
+
+Sends a `POST` request to `/leads/bulk_update`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.leads_bulk_update()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn leads_bulk_update(&self) -> builder::LeadsBulkUpdate<'_>;
+    /**List Leads (Search)
+
+Lists Leads matching the filters in the body, sorted and paged. When several criteria are given, a Lead
+must meet ALL of them (AND). `{}` lists every Lead.
+
+* Empty values: `city`, `state`, `postal_code`, `tags` and custom Dropdown / MultiSelect fields can also
+  match Leads where the field is empty (`{"value": ..., "allow_empty": true}`); `assignee_ids` and
+  `customer_source_ids` take `-2` for "none".
+* Custom fields are searched with `custom_fields` (see "Search Entity by Custom Field",
+  https://developer.copper.com/custom-fields/general/search-entity-leads-people-etc-by-custom-field.html,
+  whose examples all use `/leads/search`). String, Text and URL fields cannot be searched.
+* Converted Leads are left out unless `include_converted_leads` is `true`; they carry
+  `converted_opportunity_id`, `converted_contact_id` and `converted_at`.
+* `emails` is a single string here (People search takes a list).
+* Only the first 100,000 matching records can be reached, whatever the paging: split the filter (e.g. by
+  `minimum_created_date`/`maximum_created_date`) to read more. `X-PW-TOTAL` gives an upper bound of the
+  matches.
+
+Source: https://developer.copper.com/leads/list-leads-search.html
+
+
+Sends a `POST` request to `/leads/search`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.leads_search()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn leads_search(&self) -> builder::LeadsSearch<'_>;
+    /**UPSERT a Lead
+
+"Upsert" (update + insert) atomically looks for Leads matching `match` and then:
+
+* no match: creates a new Lead from `properties` (so `properties` needs a `name` in that case);
+* exactly one match: updates that Lead with `properties` (only the attributes sent are changed);
+* more than one match: answers **422** with the ids of the matching Leads;
+* more than 30 matches: answers **422** without the ids.
+
+This is the way to avoid creating duplicate Leads. The match criteria are the Lead's name
+(`field_name: "name"`), its email (`"email"`) or a custom field (`"custom"`, with
+`field_value: {custom_field_definition_id, value}`). To match on a custom field, its definition must be
+available on Leads and included in filters (System Settings -> Custom Fields in the web app, i.e.
+`is_filterable`).
+
+The current site documents this endpoint on two pages, "UPSERT a Lead" and "UPSERT a Lead (by custom
+field)" (https://developer.copper.com/leads/upsert-a-lead-by-custom-field.html); the match criteria and
+outcomes above survive only in the GitBook copy (copper-older/2.-leads/upsert-a-lead.md).
+
+Source: https://developer.copper.com/leads/upsert-a-lead.html
+
+
+Sends a `PUT` request to `/leads/upsert`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.leads_upsert()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn leads_upsert(&self) -> builder::LeadsUpsert<'_>;
     /**Fetch a Lead by ID
 
 Returns one Lead.
@@ -23045,44 +23224,30 @@ let response = client.leads_delete()
     .await;
 ```*/
     fn leads_delete(&self) -> builder::LeadsDelete<'_>;
-    /**UPSERT a Lead
+    /**See a Lead's Activities
 
-"Upsert" (update + insert) atomically looks for Leads matching `match` and then:
+Lists the Activities logged on one Lead, optionally only those of the given activity types. Paging is not
+documented for this call.
 
-* no match: creates a new Lead from `properties` (so `properties` needs a `name` in that case);
-* exactly one match: updates that Lead with `properties` (only the attributes sent are changed);
-* more than one match: answers **422** with the ids of the matching Leads;
-* more than 30 matches: answers **422** without the ids.
+Documented only in the older GitBook export (copper-older/2.-leads/see-a-leads-activities.md); the current
+site instead documents `POST /activities/search` with `parent: {"type": "lead", "id": ...}`.
 
-This is the way to avoid creating duplicate Leads. The match criteria are the Lead's name
-(`field_name: "name"`), its email (`"email"`) or a custom field (`"custom"`, with
-`field_value: {custom_field_definition_id, value}`). To match on a custom field, its definition must be
-available on Leads and included in filters (System Settings -> Custom Fields in the web app, i.e.
-`is_filterable`).
-
-The current site documents this endpoint on two pages, "UPSERT a Lead" and "UPSERT a Lead (by custom
-field)" (https://developer.copper.com/leads/upsert-a-lead-by-custom-field.html); the match criteria and
-outcomes above survive only in the GitBook copy (copper-older/2.-leads/upsert-a-lead.md).
-
-Source: https://developer.copper.com/leads/upsert-a-lead.html
+Source: copper-older/2.-leads/see-a-leads-activities.md
 
 
-Sends a `PUT` request to `/leads/upsert`
+Sends a `POST` request to `/leads/{id}/activities`
 
 Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
+- `id`: The record's id.
 - `body`
 ```ignore
-let response = client.leads_upsert()
-    .custom_field_computed_values(custom_field_computed_values)
+let response = client.leads_activities_list()
+    .id(id)
     .body(body)
     .send()
     .await;
 ```*/
-    fn leads_upsert(&self) -> builder::LeadsUpsert<'_>;
+    fn leads_activities_list(&self) -> builder::LeadsActivitiesList<'_>;
     /**Convert a Lead
 
 Creates a Person from a Lead and, optionally, a Company and an Opportunity in the same step. The Lead is
@@ -23123,174 +23288,28 @@ let response = client.leads_convert()
     .await;
 ```*/
     fn leads_convert(&self) -> builder::LeadsConvert<'_>;
-    /**List Leads (Search)
-
-Lists Leads matching the filters in the body, sorted and paged. When several criteria are given, a Lead
-must meet ALL of them (AND). `{}` lists every Lead.
-
-* Empty values: `city`, `state`, `postal_code`, `tags` and custom Dropdown / MultiSelect fields can also
-  match Leads where the field is empty (`{"value": ..., "allow_empty": true}`); `assignee_ids` and
-  `customer_source_ids` take `-2` for "none".
-* Custom fields are searched with `custom_fields` (see "Search Entity by Custom Field",
-  https://developer.copper.com/custom-fields/general/search-entity-leads-people-etc-by-custom-field.html,
-  whose examples all use `/leads/search`). String, Text and URL fields cannot be searched.
-* Converted Leads are left out unless `include_converted_leads` is `true`; they carry
-  `converted_opportunity_id`, `converted_contact_id` and `converted_at`.
-* `emails` is a single string here (People search takes a list).
-* Only the first 100,000 matching records can be reached, whatever the paging: split the filter (e.g. by
-  `minimum_created_date`/`maximum_created_date`) to read more. `X-PW-TOTAL` gives an upper bound of the
-  matches.
-
-Source: https://developer.copper.com/leads/list-leads-search.html
-
-
-Sends a `POST` request to `/leads/search`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.leads_search()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn leads_search(&self) -> builder::LeadsSearch<'_>;
-    /**Bulk Create Leads
-
-**BETA.** Creates several Leads in one call. The body is `{"leads": [...]}` with one single-create body
-per Lead (the page's prose says the key is "people"; its JSON, and the server, use `leads`).
-
-* At most 10 Leads per request (Copper may change this limit while the endpoint is in beta); a larger
-  request answers **422** `{"error": "Request size too large, limit is 10"}`.
-* Any well-formed request answers 200 with one item per Lead, in request order. A created Lead comes back
-  as in Create a New Lead (look for a numeric `id`); a Lead that was not created comes back as
-  `{"success": false, "message": {<attribute>: [{"error": ...}]}}`, without an `id`.
-* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
-* Eligible for computed custom field values.
-
-Bulk APIs were added 2023-08-22.
-
-Source: https://developer.copper.com/leads/bulk-create-leads.html
-
-
-Sends a `POST` request to `/leads/bulk_create`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.leads_bulk_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn leads_bulk_create(&self) -> builder::LeadsBulkCreate<'_>;
-    /**Bulk Update Leads
-
-**BETA.** Updates several existing Leads in one call. The body is `{"leads": [...]}` with one
-single-update body per Lead, each with the `id` of the Lead to change added. As with Update a Lead, only
-the attributes sent are changed.
-
-* At most 10 Leads per request (Copper may change this limit while the endpoint is in beta); a larger
-  request answers **422** `{"error": "Request size too large, limit is 10"}`.
-* Any well-formed request answers 200 with one item per Lead, in request order. An updated Lead comes
-  back as in Update a Lead; a Lead that was not updated comes back as
-  `{"success": false, "message": {<attribute>: [{"error": ...}]}, "id": <lead id>}`.
-* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
-* Eligible for computed custom field values.
-
-Documented only on the web page (not in the stored copies of the current site or the GitBook).
-
-Source: https://developer.copper.com/leads/bulk-update-leads.html
-
-
-Sends a `POST` request to `/leads/bulk_update`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.leads_bulk_update()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn leads_bulk_update(&self) -> builder::LeadsBulkUpdate<'_>;
-    /**See a Lead's Activities
-
-Lists the Activities logged on one Lead, optionally only those of the given activity types. Paging is not
-documented for this call.
-
-Documented only in the older GitBook export (copper-older/2.-leads/see-a-leads-activities.md); the current
-site instead documents `POST /activities/search` with `parent: {"type": "lead", "id": ...}`.
-
-Source: copper-older/2.-leads/see-a-leads-activities.md
-
-
-Sends a `POST` request to `/leads/{id}/activities`
-
-Arguments:
-- `id`: The record's id.
-- `body`
-```ignore
-let response = client.leads_activities_list()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn leads_activities_list(&self) -> builder::LeadsActivitiesList<'_>;
-    /**List Lead Statuses
-
-Lists the account's lead statuses: the values that can be assigned to a Lead to show where it is in the
-qualification process. They are configured per account (the example has New, Open, Unqualified, Junk).
-A Lead's `status` is the `name` of one of them and its `status_id` the `id`.
-
-Source: https://developer.copper.com/leads/list-lead-statuses.html
-
-
-Sends a `GET` request to `/lead_statuses`
-
-```ignore
-let response = client.lead_statuses_list()
-    .send()
-    .await;
-```*/
-    fn lead_statuses_list(&self) -> builder::LeadStatusesList<'_>;
-    /**List Customer Sources
-
-Lists the account's customer sources: where a Lead or an Opportunity came from (`customer_source_id` on
-both). The GitBook documents this list twice, under Leads and under Opportunities
-(copper-older/5.-opportunities/list-customer-sources.md); it is one endpoint.
-
-Source: https://developer.copper.com/leads/list-customer-sources.html
-
-
-Sends a `GET` request to `/customer_sources`
-
-```ignore
-let response = client.customer_sources_list()
-    .send()
-    .await;
-```*/
-    fn customer_sources_list(&self) -> builder::CustomerSourcesList<'_>;
 }
 impl ClientLeadsExt for Client {
+    fn customer_sources_list(&self) -> builder::CustomerSourcesList<'_> {
+        builder::CustomerSourcesList::new(self)
+    }
+    fn lead_statuses_list(&self) -> builder::LeadStatusesList<'_> {
+        builder::LeadStatusesList::new(self)
+    }
     fn leads_create(&self) -> builder::LeadsCreate<'_> {
         builder::LeadsCreate::new(self)
+    }
+    fn leads_bulk_create(&self) -> builder::LeadsBulkCreate<'_> {
+        builder::LeadsBulkCreate::new(self)
+    }
+    fn leads_bulk_update(&self) -> builder::LeadsBulkUpdate<'_> {
+        builder::LeadsBulkUpdate::new(self)
+    }
+    fn leads_search(&self) -> builder::LeadsSearch<'_> {
+        builder::LeadsSearch::new(self)
+    }
+    fn leads_upsert(&self) -> builder::LeadsUpsert<'_> {
+        builder::LeadsUpsert::new(self)
     }
     fn leads_get(&self) -> builder::LeadsGet<'_> {
         builder::LeadsGet::new(self)
@@ -23301,35 +23320,130 @@ impl ClientLeadsExt for Client {
     fn leads_delete(&self) -> builder::LeadsDelete<'_> {
         builder::LeadsDelete::new(self)
     }
-    fn leads_upsert(&self) -> builder::LeadsUpsert<'_> {
-        builder::LeadsUpsert::new(self)
-    }
-    fn leads_convert(&self) -> builder::LeadsConvert<'_> {
-        builder::LeadsConvert::new(self)
-    }
-    fn leads_search(&self) -> builder::LeadsSearch<'_> {
-        builder::LeadsSearch::new(self)
-    }
-    fn leads_bulk_create(&self) -> builder::LeadsBulkCreate<'_> {
-        builder::LeadsBulkCreate::new(self)
-    }
-    fn leads_bulk_update(&self) -> builder::LeadsBulkUpdate<'_> {
-        builder::LeadsBulkUpdate::new(self)
-    }
     fn leads_activities_list(&self) -> builder::LeadsActivitiesList<'_> {
         builder::LeadsActivitiesList::new(self)
     }
-    fn lead_statuses_list(&self) -> builder::LeadStatusesList<'_> {
-        builder::LeadStatusesList::new(self)
-    }
-    fn customer_sources_list(&self) -> builder::CustomerSourcesList<'_> {
-        builder::CustomerSourcesList::new(self)
+    fn leads_convert(&self) -> builder::LeadsConvert<'_> {
+        builder::LeadsConvert::new(self)
     }
 }
 /**Opportunities (potential business deals) and the lookups that describe them: pipelines, pipeline stages
 and loss reasons. Customer sources, shared with leads, are listed under `leads`.
 */
 pub trait ClientOpportunitiesExt {
+    /**List Loss Reasons
+
+Lists the account's Loss Reasons, which say why an Opportunity was lost (`Opportunity.loss_reason_id`).
+Documented only in the older GitBook export (`copper-older/5.-opportunities/list-loss-reasons.md`).
+Source: copper-older/5.-opportunities/list-loss-reasons.md
+
+
+Sends a `GET` request to `/loss_reasons`
+
+```ignore
+let response = client.loss_reasons_list()
+    .send()
+    .await;
+```*/
+    fn loss_reasons_list(&self) -> builder::LossReasonsList<'_>;
+    /**Create a New Opportunity
+
+Creates an Opportunity. `name` and `primary_contact_id` are required. `company_id` and `company_name`
+are filled in from the primary contact's company; without `pipeline_id`/`pipeline_stage_id` the
+Opportunity lands in the account's first pipeline at its first stage, and `win_probability` follows
+the stage. Answers the created Opportunity (status 200). Eligible for computed custom field values.
+Source: https://developer.copper.com/opportunities/create-a-new-opportunity.html
+
+
+Sends a `POST` request to `/opportunities`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.opportunities_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn opportunities_create(&self) -> builder::OpportunitiesCreate<'_>;
+    /**Bulk Create Opportunities
+
+BETA (added 2025-01-09). Creates up to 10 Opportunities in one call. The body is
+`{"opportunities": [...]}`, each item shaped like the body of `opportunities_create`.
+
+* More than 10 items answers 422 `{"error": "Request size too large, limit is 10"}`; Copper may raise
+  or lower this limit while the endpoint is in beta.
+* Any well-formed request answers 200 with an array in the order of the request: a created
+  Opportunity (recognisable by its numeric `id`) or `{"success": false, "message": {...}}` for an
+  item that failed.
+* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
+* Eligible for computed custom field values.
+
+The page's sample curl body is invalid JSON (a comma is missing after `"name": "Deal One"`) and its
+example is titled "Create New Person".
+Source: https://developer.copper.com/opportunities/bulk-create-opportunities.html
+
+
+Sends a `POST` request to `/opportunities/bulk_create`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.opportunities_bulk_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn opportunities_bulk_create(&self) -> builder::OpportunitiesBulkCreate<'_>;
+    /**List Opportunities (Search)
+
+Lists Opportunities matching every given filter (filters combine with AND); `{}` lists them all,
+sorted by `name`. The answer is a bare array of at most `page_size` Opportunities; `X-PW-TOTAL` gives
+an upper bound of the matches. Only the first 100,000 matches can be reached by paging: split the
+filter (e.g. by `minimum_created_date`/`maximum_created_date`) to read more.
+
+* `company_ids`, `tags`, custom Dropdown and MultiSelect fields can be searched for "not set"; for
+  `assignee_ids`, `customer_source_ids` and `loss_reason_ids` the id `-2` means "none".
+* `name` must match the full name exactly (the GitBook page "Search Opportunities by Name" documents
+  this same call).
+* Status and priority: the parameter tables document `status_ids` (0 Open, 1 Won, 2 Lost,
+  3 Abandoned) and `priority_ids`, while every example sends `statuses: ["Open"]` and
+  `priorities: ["High"]`. Both forms are accepted here; which one the server honours is not
+  documented.
+* `minimum_close_date`/`maximum_close_date` take unix seconds although `close_date` itself is a
+  string.
+* The `sort_by` values come from the GitBook footnote (the current page lost its footnotes).
+
+Eligible for computed custom field values.
+Source: https://developer.copper.com/opportunities/list-opportunities-search.html (also copper-older/5.-opportunities/list-opportunities-search.md and copper-older/5.-opportunities/search-opportunities-by-name.md)
+
+
+Sends a `POST` request to `/opportunities/search`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.opportunities_search()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn opportunities_search(&self) -> builder::OpportunitiesSearch<'_>;
     /**Fetch an Opportunity by ID
 
 Fetches one Opportunity by its id. Eligible for computed custom field values.
@@ -23396,134 +23510,6 @@ let response = client.opportunities_delete()
     .await;
 ```*/
     fn opportunities_delete(&self) -> builder::OpportunitiesDelete<'_>;
-    /**Create a New Opportunity
-
-Creates an Opportunity. `name` and `primary_contact_id` are required. `company_id` and `company_name`
-are filled in from the primary contact's company; without `pipeline_id`/`pipeline_stage_id` the
-Opportunity lands in the account's first pipeline at its first stage, and `win_probability` follows
-the stage. Answers the created Opportunity (status 200). Eligible for computed custom field values.
-Source: https://developer.copper.com/opportunities/create-a-new-opportunity.html
-
-
-Sends a `POST` request to `/opportunities`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.opportunities_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn opportunities_create(&self) -> builder::OpportunitiesCreate<'_>;
-    /**List Opportunities (Search)
-
-Lists Opportunities matching every given filter (filters combine with AND); `{}` lists them all,
-sorted by `name`. The answer is a bare array of at most `page_size` Opportunities; `X-PW-TOTAL` gives
-an upper bound of the matches. Only the first 100,000 matches can be reached by paging: split the
-filter (e.g. by `minimum_created_date`/`maximum_created_date`) to read more.
-
-* `company_ids`, `tags`, custom Dropdown and MultiSelect fields can be searched for "not set"; for
-  `assignee_ids`, `customer_source_ids` and `loss_reason_ids` the id `-2` means "none".
-* `name` must match the full name exactly (the GitBook page "Search Opportunities by Name" documents
-  this same call).
-* Status and priority: the parameter tables document `status_ids` (0 Open, 1 Won, 2 Lost,
-  3 Abandoned) and `priority_ids`, while every example sends `statuses: ["Open"]` and
-  `priorities: ["High"]`. Both forms are accepted here; which one the server honours is not
-  documented.
-* `minimum_close_date`/`maximum_close_date` take unix seconds although `close_date` itself is a
-  string.
-* The `sort_by` values come from the GitBook footnote (the current page lost its footnotes).
-
-Eligible for computed custom field values.
-Source: https://developer.copper.com/opportunities/list-opportunities-search.html (also copper-older/5.-opportunities/list-opportunities-search.md and copper-older/5.-opportunities/search-opportunities-by-name.md)
-
-
-Sends a `POST` request to `/opportunities/search`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.opportunities_search()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn opportunities_search(&self) -> builder::OpportunitiesSearch<'_>;
-    /**Bulk Create Opportunities
-
-BETA (added 2025-01-09). Creates up to 10 Opportunities in one call. The body is
-`{"opportunities": [...]}`, each item shaped like the body of `opportunities_create`.
-
-* More than 10 items answers 422 `{"error": "Request size too large, limit is 10"}`; Copper may raise
-  or lower this limit while the endpoint is in beta.
-* Any well-formed request answers 200 with an array in the order of the request: a created
-  Opportunity (recognisable by its numeric `id`) or `{"success": false, "message": {...}}` for an
-  item that failed.
-* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
-* Eligible for computed custom field values.
-
-The page's sample curl body is invalid JSON (a comma is missing after `"name": "Deal One"`) and its
-example is titled "Create New Person".
-Source: https://developer.copper.com/opportunities/bulk-create-opportunities.html
-
-
-Sends a `POST` request to `/opportunities/bulk_create`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.opportunities_bulk_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn opportunities_bulk_create(&self) -> builder::OpportunitiesBulkCreate<'_>;
-    /**List Loss Reasons
-
-Lists the account's Loss Reasons, which say why an Opportunity was lost (`Opportunity.loss_reason_id`).
-Documented only in the older GitBook export (`copper-older/5.-opportunities/list-loss-reasons.md`).
-Source: copper-older/5.-opportunities/list-loss-reasons.md
-
-
-Sends a `GET` request to `/loss_reasons`
-
-```ignore
-let response = client.loss_reasons_list()
-    .send()
-    .await;
-```*/
-    fn loss_reasons_list(&self) -> builder::LossReasonsList<'_>;
-    /**List Pipelines
-
-Lists the account's Pipelines with their stages. `type` and `is_revenue` were added on 2024-11-11 and
-are absent from the GitBook example. The embedded stages carry no `pipeline_id`.
-Source: https://developer.copper.com/opportunities/list-pipelines.html
-
-
-Sends a `GET` request to `/pipelines`
-
-```ignore
-let response = client.pipelines_list()
-    .send()
-    .await;
-```*/
-    fn pipelines_list(&self) -> builder::PipelinesList<'_>;
     /**List Pipeline Stages
 
 Lists the stages of every Pipeline of the account, each with its `pipeline_id`. Not in the crawl of
@@ -23558,8 +23544,35 @@ let response = client.pipeline_stages_by_pipeline()
     .await;
 ```*/
     fn pipeline_stages_by_pipeline(&self) -> builder::PipelineStagesByPipeline<'_>;
+    /**List Pipelines
+
+Lists the account's Pipelines with their stages. `type` and `is_revenue` were added on 2024-11-11 and
+are absent from the GitBook example. The embedded stages carry no `pipeline_id`.
+Source: https://developer.copper.com/opportunities/list-pipelines.html
+
+
+Sends a `GET` request to `/pipelines`
+
+```ignore
+let response = client.pipelines_list()
+    .send()
+    .await;
+```*/
+    fn pipelines_list(&self) -> builder::PipelinesList<'_>;
 }
 impl ClientOpportunitiesExt for Client {
+    fn loss_reasons_list(&self) -> builder::LossReasonsList<'_> {
+        builder::LossReasonsList::new(self)
+    }
+    fn opportunities_create(&self) -> builder::OpportunitiesCreate<'_> {
+        builder::OpportunitiesCreate::new(self)
+    }
+    fn opportunities_bulk_create(&self) -> builder::OpportunitiesBulkCreate<'_> {
+        builder::OpportunitiesBulkCreate::new(self)
+    }
+    fn opportunities_search(&self) -> builder::OpportunitiesSearch<'_> {
+        builder::OpportunitiesSearch::new(self)
+    }
     fn opportunities_get(&self) -> builder::OpportunitiesGet<'_> {
         builder::OpportunitiesGet::new(self)
     }
@@ -23569,32 +23582,188 @@ impl ClientOpportunitiesExt for Client {
     fn opportunities_delete(&self) -> builder::OpportunitiesDelete<'_> {
         builder::OpportunitiesDelete::new(self)
     }
-    fn opportunities_create(&self) -> builder::OpportunitiesCreate<'_> {
-        builder::OpportunitiesCreate::new(self)
-    }
-    fn opportunities_search(&self) -> builder::OpportunitiesSearch<'_> {
-        builder::OpportunitiesSearch::new(self)
-    }
-    fn opportunities_bulk_create(&self) -> builder::OpportunitiesBulkCreate<'_> {
-        builder::OpportunitiesBulkCreate::new(self)
-    }
-    fn loss_reasons_list(&self) -> builder::LossReasonsList<'_> {
-        builder::LossReasonsList::new(self)
-    }
-    fn pipelines_list(&self) -> builder::PipelinesList<'_> {
-        builder::PipelinesList::new(self)
-    }
     fn pipeline_stages_list(&self) -> builder::PipelineStagesList<'_> {
         builder::PipelineStagesList::new(self)
     }
     fn pipeline_stages_by_pipeline(&self) -> builder::PipelineStagesByPipeline<'_> {
         builder::PipelineStagesByPipeline::new(self)
     }
+    fn pipelines_list(&self) -> builder::PipelinesList<'_> {
+        builder::PipelinesList::new(self)
+    }
 }
 /**People are the individuals an account communicates with. Email address is a unique key for People: no two
 People can share an email. Contact Types (`GET /contact_types`) classify both People and Companies.
 */
 pub trait ClientPeopleExt {
+    /**List Contact Types
+
+Lists the account's Contact Types, the categories that classify both People and Companies (e.g.
+"Potential Customer", "Current Customer", "Uncategorized", "Other"). The GitBook documents this page
+twice, under People and under Companies.
+Source: https://developer.copper.com/people/list-contact-types.html (also copper-older/3.-people/list-contact-types.md and copper-older/4.-companies/list-contact-types.md)
+
+
+Sends a `GET` request to `/contact_types`
+
+```ignore
+let response = client.contact_types_list()
+    .send()
+    .await;
+```*/
+    fn contact_types_list(&self) -> builder::ContactTypesList<'_>;
+    /**Create a New Person
+
+Creates a Person; `name` is the only required attribute. The name parts (`prefix`, `first_name`,
+`middle_name`, `last_name`, `suffix`) are derived by Copper from `name`.
+
+Email address is a unique key for People: if any of the `emails` already belongs to another Person, the
+request fails. A Person created without `contact_type_id` gets the account's default Contact Type.
+Eligible for computed custom field values.
+Source: https://developer.copper.com/people/create-a-new-person.html (also copper-older/3.-people/create-a-new-person.md)
+
+
+Sends a `POST` request to `/people`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.people_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn people_create(&self) -> builder::PeopleCreate<'_>;
+    /**Bulk Create People
+
+BETA. Creates several People in one request: the body is `{"people": [...]}` where each item is a
+single-create body (`PersonCreate`).
+
+* At most 10 items per request (the limit may change while the endpoint is in beta); a larger request
+  answers 422 `{"error": "Request size too large, limit is 10"}`.
+* Any well-formed request answers 200 with an array in the same order as the request items. A created
+  item is the Person (look for a numeric `id`); a failed item is `{"success": false, "message": {...}}`
+  with no `id`.
+* Emails must not collide with emails already in the system, or the items carrying them fail.
+* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
+
+Eligible for computed custom field values. Documented only on the developer.copper.com page (not in the
+stored crawl or the GitBook).
+Source: https://developer.copper.com/people/bulk-create-people.html
+
+
+Sends a `POST` request to `/people/bulk_create`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.people_bulk_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn people_bulk_create(&self) -> builder::PeopleBulkCreate<'_>;
+    /**Bulk Update People
+
+BETA. Updates several People in one request: the body is `{"people": [...]}` where each item is a
+single-update body plus the `id` of an existing Person.
+
+* At most 10 items per request (the limit may change while the endpoint is in beta); a larger request
+  answers 422 `{"error": "Request size too large, limit is 10"}`.
+* Any well-formed request answers 200 with an array in the same order as the request items. An updated
+  item is the Person; a failed item is `{"success": false, "message": {...}, "id": <the item's id>}`.
+* Emails must not collide with emails already in the system, or the items carrying them fail.
+* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
+
+Eligible for computed custom field values. The page's sample curl (titled "Create New Person") posts to
+`/people/bulk_create` by mistake; this endpoint is `/people/bulk_update`.
+Source: copper-current/002_4d4ea43a4c6d8ce5.txt (https://developer.copper.com/people/bulk-update-people.html)
+
+
+Sends a `POST` request to `/people/bulk_update`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.people_bulk_update()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn people_bulk_update(&self) -> builder::PeopleBulkUpdate<'_>;
+    /**Fetch a Person by Email
+
+Email address is a unique key for People, so at most one Person matches. Send the address in the JSON
+body (`{"email": "..."}`); the answer is that Person. Eligible for computed custom field values.
+Source: https://developer.copper.com/people/fetch-a-person-by-email.html (also copper-older/3.-people/fetch-a-person-by-email.md)
+
+
+Sends a `POST` request to `/people/fetch_by_email`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.people_fetch_by_email()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn people_fetch_by_email(&self) -> builder::PeopleFetchByEmail<'_>;
+    /**List People (Search)
+
+Lists People matching every given filter (criteria combine with AND); `{}` lists all People. The answer
+is a bare array; `X-PW-TOTAL` gives an upper bound of the matches.
+
+* Paging: `page_number` from 1, `page_size` 20 by default and at most 200. Only the first 100,000 matches
+  can be reached by paging whatever the parameters: split the filter (e.g. by created date) to go beyond.
+* `sort_by` defaults to `first_name` (the examples send `name`); `sort_direction` defaults to `asc`.
+* Empty-value filters: `city`, `state`, `postal_code` (as `{"value": ..., "allow_empty": true}`), `tags`,
+  and custom Dropdown / MultiSelect fields (`allow_empty`). `assignee_ids` and `company_ids` take `-2`
+  for "no owner" / "no company".
+* `emails` is an array of strings here (the lead search takes a single string).
+* The "Search by Company Id" example sends a singular `company_id`; the parameter table documents
+  `company_ids`. Both are accepted by this schema.
+
+Eligible for computed custom field values.
+Source: https://developer.copper.com/people/list-people-search.html (sort_by values from the footnotes of copper-older/3.-people/list-people-search.md)
+
+
+Sends a `POST` request to `/people/search`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.people_search()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn people_search(&self) -> builder::PeopleSearch<'_>;
     /**Fetch a Person by ID
 
 Returns one Person. Eligible for computed custom field values (`custom_field_computed_values=true`).
@@ -23668,158 +23837,6 @@ let response = client.people_delete()
     .await;
 ```*/
     fn people_delete(&self) -> builder::PeopleDelete<'_>;
-    /**Fetch a Person by Email
-
-Email address is a unique key for People, so at most one Person matches. Send the address in the JSON
-body (`{"email": "..."}`); the answer is that Person. Eligible for computed custom field values.
-Source: https://developer.copper.com/people/fetch-a-person-by-email.html (also copper-older/3.-people/fetch-a-person-by-email.md)
-
-
-Sends a `POST` request to `/people/fetch_by_email`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.people_fetch_by_email()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn people_fetch_by_email(&self) -> builder::PeopleFetchByEmail<'_>;
-    /**Create a New Person
-
-Creates a Person; `name` is the only required attribute. The name parts (`prefix`, `first_name`,
-`middle_name`, `last_name`, `suffix`) are derived by Copper from `name`.
-
-Email address is a unique key for People: if any of the `emails` already belongs to another Person, the
-request fails. A Person created without `contact_type_id` gets the account's default Contact Type.
-Eligible for computed custom field values.
-Source: https://developer.copper.com/people/create-a-new-person.html (also copper-older/3.-people/create-a-new-person.md)
-
-
-Sends a `POST` request to `/people`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.people_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn people_create(&self) -> builder::PeopleCreate<'_>;
-    /**List People (Search)
-
-Lists People matching every given filter (criteria combine with AND); `{}` lists all People. The answer
-is a bare array; `X-PW-TOTAL` gives an upper bound of the matches.
-
-* Paging: `page_number` from 1, `page_size` 20 by default and at most 200. Only the first 100,000 matches
-  can be reached by paging whatever the parameters: split the filter (e.g. by created date) to go beyond.
-* `sort_by` defaults to `first_name` (the examples send `name`); `sort_direction` defaults to `asc`.
-* Empty-value filters: `city`, `state`, `postal_code` (as `{"value": ..., "allow_empty": true}`), `tags`,
-  and custom Dropdown / MultiSelect fields (`allow_empty`). `assignee_ids` and `company_ids` take `-2`
-  for "no owner" / "no company".
-* `emails` is an array of strings here (the lead search takes a single string).
-* The "Search by Company Id" example sends a singular `company_id`; the parameter table documents
-  `company_ids`. Both are accepted by this schema.
-
-Eligible for computed custom field values.
-Source: https://developer.copper.com/people/list-people-search.html (sort_by values from the footnotes of copper-older/3.-people/list-people-search.md)
-
-
-Sends a `POST` request to `/people/search`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.people_search()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn people_search(&self) -> builder::PeopleSearch<'_>;
-    /**Bulk Create People
-
-BETA. Creates several People in one request: the body is `{"people": [...]}` where each item is a
-single-create body (`PersonCreate`).
-
-* At most 10 items per request (the limit may change while the endpoint is in beta); a larger request
-  answers 422 `{"error": "Request size too large, limit is 10"}`.
-* Any well-formed request answers 200 with an array in the same order as the request items. A created
-  item is the Person (look for a numeric `id`); a failed item is `{"success": false, "message": {...}}`
-  with no `id`.
-* Emails must not collide with emails already in the system, or the items carrying them fail.
-* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
-
-Eligible for computed custom field values. Documented only on the developer.copper.com page (not in the
-stored crawl or the GitBook).
-Source: https://developer.copper.com/people/bulk-create-people.html
-
-
-Sends a `POST` request to `/people/bulk_create`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.people_bulk_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn people_bulk_create(&self) -> builder::PeopleBulkCreate<'_>;
-    /**Bulk Update People
-
-BETA. Updates several People in one request: the body is `{"people": [...]}` where each item is a
-single-update body plus the `id` of an existing Person.
-
-* At most 10 items per request (the limit may change while the endpoint is in beta); a larger request
-  answers 422 `{"error": "Request size too large, limit is 10"}`.
-* Any well-formed request answers 200 with an array in the same order as the request items. An updated
-  item is the Person; a failed item is `{"success": false, "message": {...}, "id": <the item's id>}`.
-* Emails must not collide with emails already in the system, or the items carrying them fail.
-* Bulk endpoints have an extra rate limit of 3 requests per second (429 beyond it).
-
-Eligible for computed custom field values. The page's sample curl (titled "Create New Person") posts to
-`/people/bulk_create` by mistake; this endpoint is `/people/bulk_update`.
-Source: copper-current/002_4d4ea43a4c6d8ce5.txt (https://developer.copper.com/people/bulk-update-people.html)
-
-
-Sends a `POST` request to `/people/bulk_update`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.people_bulk_update()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn people_bulk_update(&self) -> builder::PeopleBulkUpdate<'_>;
     /**See a Person's Activities
 
 Lists the Activities logged on one Person, optionally restricted to some activity types
@@ -23841,24 +23858,26 @@ let response = client.people_activities_list()
     .await;
 ```*/
     fn people_activities_list(&self) -> builder::PeopleActivitiesList<'_>;
-    /**List Contact Types
-
-Lists the account's Contact Types, the categories that classify both People and Companies (e.g.
-"Potential Customer", "Current Customer", "Uncategorized", "Other"). The GitBook documents this page
-twice, under People and under Companies.
-Source: https://developer.copper.com/people/list-contact-types.html (also copper-older/3.-people/list-contact-types.md and copper-older/4.-companies/list-contact-types.md)
-
-
-Sends a `GET` request to `/contact_types`
-
-```ignore
-let response = client.contact_types_list()
-    .send()
-    .await;
-```*/
-    fn contact_types_list(&self) -> builder::ContactTypesList<'_>;
 }
 impl ClientPeopleExt for Client {
+    fn contact_types_list(&self) -> builder::ContactTypesList<'_> {
+        builder::ContactTypesList::new(self)
+    }
+    fn people_create(&self) -> builder::PeopleCreate<'_> {
+        builder::PeopleCreate::new(self)
+    }
+    fn people_bulk_create(&self) -> builder::PeopleBulkCreate<'_> {
+        builder::PeopleBulkCreate::new(self)
+    }
+    fn people_bulk_update(&self) -> builder::PeopleBulkUpdate<'_> {
+        builder::PeopleBulkUpdate::new(self)
+    }
+    fn people_fetch_by_email(&self) -> builder::PeopleFetchByEmail<'_> {
+        builder::PeopleFetchByEmail::new(self)
+    }
+    fn people_search(&self) -> builder::PeopleSearch<'_> {
+        builder::PeopleSearch::new(self)
+    }
     fn people_get(&self) -> builder::PeopleGet<'_> {
         builder::PeopleGet::new(self)
     }
@@ -23868,30 +23887,72 @@ impl ClientPeopleExt for Client {
     fn people_delete(&self) -> builder::PeopleDelete<'_> {
         builder::PeopleDelete::new(self)
     }
-    fn people_fetch_by_email(&self) -> builder::PeopleFetchByEmail<'_> {
-        builder::PeopleFetchByEmail::new(self)
-    }
-    fn people_create(&self) -> builder::PeopleCreate<'_> {
-        builder::PeopleCreate::new(self)
-    }
-    fn people_search(&self) -> builder::PeopleSearch<'_> {
-        builder::PeopleSearch::new(self)
-    }
-    fn people_bulk_create(&self) -> builder::PeopleBulkCreate<'_> {
-        builder::PeopleBulkCreate::new(self)
-    }
-    fn people_bulk_update(&self) -> builder::PeopleBulkUpdate<'_> {
-        builder::PeopleBulkUpdate::new(self)
-    }
     fn people_activities_list(&self) -> builder::PeopleActivitiesList<'_> {
         builder::PeopleActivitiesList::new(self)
-    }
-    fn contact_types_list(&self) -> builder::ContactTypesList<'_> {
-        builder::ContactTypesList::new(self)
     }
 }
 ///Projects, large sets of work to be completed, optionally related to one primary record.
 pub trait ClientProjectsExt {
+    /**Create a New Project
+
+Creates a Project. Only `name` is required. A Project created without a related record answers
+`related_resource: null`. Answers the created Project (status 200). Eligible for computed custom
+field values.
+Source: https://developer.copper.com/projects/create-a-new-project.html
+
+
+Sends a `POST` request to `/projects`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.projects_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn projects_create(&self) -> builder::ProjectsCreate<'_>;
+    /**List Projects (Search)
+
+Lists Projects matching every given filter (filters combine with AND); `{}` lists them all, sorted by
+`name`. The answer is a bare array of at most `page_size` Projects; `X-PW-TOTAL` gives an upper bound
+of the matches. Only the first 100,000 matches can be reached by paging: split the filter (e.g. by
+`minimum_created_date`/`maximum_created_date`) to read more.
+
+* `tags`, custom Dropdown and MultiSelect fields can be searched for "not set"; in `assignee_ids` the
+  id `-2` means "no owner".
+* Status: the parameter table documents `status_ids` (values not given), the example sends
+  `statuses: ["Open"]`. Both are accepted here.
+* The parameter descriptions on both doc versions were copied from the Opportunities page (they say
+  "Opportunities"); they filter Projects.
+* The "Projects Search" example response on both doc versions lists Company records, not Projects
+  (a documentation error); the other examples show Projects.
+
+Eligible for computed custom field values.
+Source: https://developer.copper.com/projects/list-projects-search.html (also copper-older/6.-projects/list-projects-search.md)
+
+
+Sends a `POST` request to `/projects/search`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.projects_search()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn projects_search(&self) -> builder::ProjectsSearch<'_>;
     /**Fetch a Project by ID
 
 Fetches one Project by its id. Eligible for computed custom field values.
@@ -23958,68 +24019,14 @@ let response = client.projects_delete()
     .await;
 ```*/
     fn projects_delete(&self) -> builder::ProjectsDelete<'_>;
-    /**Create a New Project
-
-Creates a Project. Only `name` is required. A Project created without a related record answers
-`related_resource: null`. Answers the created Project (status 200). Eligible for computed custom
-field values.
-Source: https://developer.copper.com/projects/create-a-new-project.html
-
-
-Sends a `POST` request to `/projects`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.projects_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn projects_create(&self) -> builder::ProjectsCreate<'_>;
-    /**List Projects (Search)
-
-Lists Projects matching every given filter (filters combine with AND); `{}` lists them all, sorted by
-`name`. The answer is a bare array of at most `page_size` Projects; `X-PW-TOTAL` gives an upper bound
-of the matches. Only the first 100,000 matches can be reached by paging: split the filter (e.g. by
-`minimum_created_date`/`maximum_created_date`) to read more.
-
-* `tags`, custom Dropdown and MultiSelect fields can be searched for "not set"; in `assignee_ids` the
-  id `-2` means "no owner".
-* Status: the parameter table documents `status_ids` (values not given), the example sends
-  `statuses: ["Open"]`. Both are accepted here.
-* The parameter descriptions on both doc versions were copied from the Opportunities page (they say
-  "Opportunities"); they filter Projects.
-* The "Projects Search" example response on both doc versions lists Company records, not Projects
-  (a documentation error); the other examples show Projects.
-
-Eligible for computed custom field values.
-Source: https://developer.copper.com/projects/list-projects-search.html (also copper-older/6.-projects/list-projects-search.md)
-
-
-Sends a `POST` request to `/projects/search`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.projects_search()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn projects_search(&self) -> builder::ProjectsSearch<'_>;
 }
 impl ClientProjectsExt for Client {
+    fn projects_create(&self) -> builder::ProjectsCreate<'_> {
+        builder::ProjectsCreate::new(self)
+    }
+    fn projects_search(&self) -> builder::ProjectsSearch<'_> {
+        builder::ProjectsSearch::new(self)
+    }
     fn projects_get(&self) -> builder::ProjectsGet<'_> {
         builder::ProjectsGet::new(self)
     }
@@ -24028,12 +24035,6 @@ impl ClientProjectsExt for Client {
     }
     fn projects_delete(&self) -> builder::ProjectsDelete<'_> {
         builder::ProjectsDelete::new(self)
-    }
-    fn projects_create(&self) -> builder::ProjectsCreate<'_> {
-        builder::ProjectsCreate::new(self)
-    }
-    fn projects_search(&self) -> builder::ProjectsSearch<'_> {
-        builder::ProjectsSearch::new(self)
     }
 }
 /**Related items: the bidirectional relations between leads, people, companies, opportunities, projects and
@@ -24218,6 +24219,65 @@ impl ClientTagsExt for Client {
 }
 ///Tasks, small units of work with a due date, optionally related to one record.
 pub trait ClientTasksExt {
+    /**Create a New Task
+
+Creates a Task. Only `name` is required. Without `assignee_id` the Task is assigned to the API user
+(per the example). A Task created without a related record answers
+`related_resource: {"id": null, "type": null}`. `completed_date` cannot be set. Answers the created Task
+(status 200). Eligible for computed custom field values.
+Source: https://developer.copper.com/tasks/create-a-new-task.html
+
+
+Sends a `POST` request to `/tasks`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.tasks_create()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn tasks_create(&self) -> builder::TasksCreate<'_>;
+    /**List Tasks (Search)
+
+Lists Tasks matching every given filter (filters combine with AND); `{}` lists them all, sorted by
+`due_date`. The answer is a bare array of at most `page_size` Tasks; `X-PW-TOTAL` gives an upper bound
+of the matches. Only the first 100,000 matches can be reached by paging: split the filter (e.g. by
+`minimum_created_date`/`maximum_created_date`) to read more. Search results also carry
+`custom_activity_type_id`.
+
+* In `assignee_ids` and `project_ids` the id `-2` means "none". The page also names company,
+  opportunity, city, state, postal_code, tags and custom Dropdown/MultiSelect fields as searchable for
+  "not set", but documents no company, city, state or postal_code filter for Tasks.
+* The example titled "Search by Opportunity Ids" actually sends `project_ids`; no example sends
+  `opportunity_ids`.
+
+Eligible for computed custom field values.
+Source: https://developer.copper.com/tasks/list-tasks-search.html (also copper-older/7.-tasks/list-tasks-search.md)
+
+
+Sends a `POST` request to `/tasks/search`
+
+Arguments:
+- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
+and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
+leaves the response unchanged.
+
+- `body`
+```ignore
+let response = client.tasks_search()
+    .custom_field_computed_values(custom_field_computed_values)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn tasks_search(&self) -> builder::TasksSearch<'_>;
     /**Fetch a Task by ID
 
 Fetches one Task by its id. Eligible for computed custom field values.
@@ -24286,67 +24346,14 @@ let response = client.tasks_delete()
     .await;
 ```*/
     fn tasks_delete(&self) -> builder::TasksDelete<'_>;
-    /**Create a New Task
-
-Creates a Task. Only `name` is required. Without `assignee_id` the Task is assigned to the API user
-(per the example). A Task created without a related record answers
-`related_resource: {"id": null, "type": null}`. `completed_date` cannot be set. Answers the created Task
-(status 200). Eligible for computed custom field values.
-Source: https://developer.copper.com/tasks/create-a-new-task.html
-
-
-Sends a `POST` request to `/tasks`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.tasks_create()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn tasks_create(&self) -> builder::TasksCreate<'_>;
-    /**List Tasks (Search)
-
-Lists Tasks matching every given filter (filters combine with AND); `{}` lists them all, sorted by
-`due_date`. The answer is a bare array of at most `page_size` Tasks; `X-PW-TOTAL` gives an upper bound
-of the matches. Only the first 100,000 matches can be reached by paging: split the filter (e.g. by
-`minimum_created_date`/`maximum_created_date`) to read more. Search results also carry
-`custom_activity_type_id`.
-
-* In `assignee_ids` and `project_ids` the id `-2` means "none". The page also names company,
-  opportunity, city, state, postal_code, tags and custom Dropdown/MultiSelect fields as searchable for
-  "not set", but documents no company, city, state or postal_code filter for Tasks.
-* The example titled "Search by Opportunity Ids" actually sends `project_ids`; no example sends
-  `opportunity_ids`.
-
-Eligible for computed custom field values.
-Source: https://developer.copper.com/tasks/list-tasks-search.html (also copper-older/7.-tasks/list-tasks-search.md)
-
-
-Sends a `POST` request to `/tasks/search`
-
-Arguments:
-- `custom_field_computed_values`: When `true`, every entry of `custom_fields` in the response also carries `computed_value`: Dropdown
-and MultiSelect option ids are turned into their labels, other types are echoed. `false` (the default)
-leaves the response unchanged.
-
-- `body`
-```ignore
-let response = client.tasks_search()
-    .custom_field_computed_values(custom_field_computed_values)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn tasks_search(&self) -> builder::TasksSearch<'_>;
 }
 impl ClientTasksExt for Client {
+    fn tasks_create(&self) -> builder::TasksCreate<'_> {
+        builder::TasksCreate::new(self)
+    }
+    fn tasks_search(&self) -> builder::TasksSearch<'_> {
+        builder::TasksSearch::new(self)
+    }
     fn tasks_get(&self) -> builder::TasksGet<'_> {
         builder::TasksGet::new(self)
     }
@@ -24356,42 +24363,11 @@ impl ClientTasksExt for Client {
     fn tasks_delete(&self) -> builder::TasksDelete<'_> {
         builder::TasksDelete::new(self)
     }
-    fn tasks_create(&self) -> builder::TasksCreate<'_> {
-        builder::TasksCreate::new(self)
-    }
-    fn tasks_search(&self) -> builder::TasksSearch<'_> {
-        builder::TasksSearch::new(self)
-    }
 }
 /**The users of the account. Users are the people who log in to Copper; their ids are used as `assignee_id`
 and in the `assignee_ids` search filters.
 */
 pub trait ClientUsersExt {
-    /**Fetch User by ID
-
-Returns one user of the account.
-
-The docs say the special id `me` may be passed instead of a number to get the current API user; this
-document models that call as its own operation, `users_me` (`GET /users/me`), so `id` here is always an
-integer.
-
-`groups` (the user's teams) is only in the current documentation; the older GitBook example has no
-`groups`.
-
-Source: https://developer.copper.com/account-and-users/fetch-user-by-id.html
-
-
-Sends a `GET` request to `/users/{id}`
-
-Arguments:
-- `id`: The record's id.
-```ignore
-let response = client.users_get()
-    .id(id)
-    .send()
-    .await;
-```*/
-    fn users_get(&self) -> builder::UsersGet<'_>;
     /**Fetch API User
 
 Returns the current API user: the user who owns the API key (or the OAuth access token) used for the call.
@@ -24426,16 +24402,41 @@ let response = client.users_search()
     .await;
 ```*/
     fn users_search(&self) -> builder::UsersSearch<'_>;
+    /**Fetch User by ID
+
+Returns one user of the account.
+
+The docs say the special id `me` may be passed instead of a number to get the current API user; this
+document models that call as its own operation, `users_me` (`GET /users/me`), so `id` here is always an
+integer.
+
+`groups` (the user's teams) is only in the current documentation; the older GitBook example has no
+`groups`.
+
+Source: https://developer.copper.com/account-and-users/fetch-user-by-id.html
+
+
+Sends a `GET` request to `/users/{id}`
+
+Arguments:
+- `id`: The record's id.
+```ignore
+let response = client.users_get()
+    .id(id)
+    .send()
+    .await;
+```*/
+    fn users_get(&self) -> builder::UsersGet<'_>;
 }
 impl ClientUsersExt for Client {
-    fn users_get(&self) -> builder::UsersGet<'_> {
-        builder::UsersGet::new(self)
-    }
     fn users_me(&self) -> builder::UsersMe<'_> {
         builder::UsersMe::new(self)
     }
     fn users_search(&self) -> builder::UsersSearch<'_> {
         builder::UsersSearch::new(self)
+    }
+    fn users_get(&self) -> builder::UsersGet<'_> {
+        builder::UsersGet::new(self)
     }
 }
 /**Webhook subscriptions: Copper POSTs a JSON notification (`WebhookNotification`) to the subscription's
@@ -24495,8 +24496,9 @@ subscription.
 * `custom_field_computed_values` (optional): when `true`, Dropdown and MultiSelect custom field values
   in `updated_attributes` are sent as option labels instead of option ids.
 * At most 100 active subscriptions per account (the error for going over is not documented).
-* Notifications (`WebhookNotification`) carry 1 to 30 ids each, are fired at most once and never
-  retried, are limited to 600 per minute and 1,800 per 10 minutes per account, and may arrive late.
+* Notifications (`WebhookNotification`, the `notification` callback) carry 1 to 30 ids each, are fired
+  at most once and never retried, are limited to 600 per minute and 1,800 per 10 minutes per account,
+  and may arrive late.
 
 The sample curl on the current page is invalid JSON (trailing commas inside `headers` and after the last
 attribute).
@@ -24675,155 +24677,15 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientUsersExt::users_get`]
+    /**Builder for [`ClientActivitiesExt::activities_create`]
 
-[`ClientUsersExt::users_get`]: super::ClientUsersExt::users_get*/
+[`ClientActivitiesExt::activities_create`]: super::ClientActivitiesExt::activities_create*/
     #[derive(Debug, Clone)]
-    pub struct UsersGet<'a> {
+    pub struct ActivitiesCreate<'a> {
         client: &'a super::Client,
-        id: Result<i64, String>,
+        body: Result<types::builder::ActivityCreate, String>,
     }
-    impl<'a> UsersGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/users/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "users_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientUsersExt::users_me`]
-
-[`ClientUsersExt::users_me`]: super::ClientUsersExt::users_me*/
-    #[derive(Debug, Clone)]
-    pub struct UsersMe<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> UsersMe<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/users/me`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
-            let Self { client } = self;
-            let url = format!("{}/users/me", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "users_me",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientUsersExt::users_search`]
-
-[`ClientUsersExt::users_search`]: super::ClientUsersExt::users_search*/
-    #[derive(Debug, Clone)]
-    pub struct UsersSearch<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::UserSearch, String>,
-    }
-    impl<'a> UsersSearch<'a> {
+    impl<'a> ActivitiesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24832,35 +24694,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UserSearch>,
-            <V as std::convert::TryInto<types::UserSearch>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ActivityCreate>,
+            <V as std::convert::TryInto<
+                types::ActivityCreate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserSearch` for body failed: {}", s)
+                    format!("conversion to `ActivityCreate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UserSearch,
-            ) -> types::builder::UserSearch,
+                types::builder::ActivityCreate,
+            ) -> types::builder::ActivityCreate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/search`
+        ///Sends a `POST` request to `/activities`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserList>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::Activity>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::UserSearch::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ActivityCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/search", client.baseurl,);
+            let url = format!("{}/activities", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24881,7 +24747,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "users_search",
+                operation_id: "activities_create",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -24907,69 +24773,56 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientLeadsExt::leads_create`]
+    /**Builder for [`ClientActivitiesExt::activities_bulk_create`]
 
-[`ClientLeadsExt::leads_create`]: super::ClientLeadsExt::leads_create*/
+[`ClientActivitiesExt::activities_bulk_create`]: super::ClientActivitiesExt::activities_bulk_create*/
     #[derive(Debug, Clone)]
-    pub struct LeadsCreate<'a> {
+    pub struct ActivitiesBulkCreate<'a> {
         client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadCreate, String>,
+        body: Result<types::builder::ActivityBulkCreate, String>,
     }
-    impl<'a> LeadsCreate<'a> {
+    impl<'a> ActivitiesBulkCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::LeadCreate>,
-            <V as std::convert::TryInto<types::LeadCreate>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ActivityBulkCreate>,
+            <V as std::convert::TryInto<
+                types::ActivityBulkCreate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `LeadCreate` for body failed: {}", s)
+                    format!("conversion to `ActivityBulkCreate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::LeadCreate,
-            ) -> types::builder::LeadCreate,
+                types::builder::ActivityBulkCreate,
+            ) -> types::builder::ActivityBulkCreate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/leads`
+        ///Sends a `POST` request to `/activities/bulk_create`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
+        ) -> Result<ResponseValue<types::ActivityBulkResult>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::LeadCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ActivityBulkCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/leads", client.baseurl,);
+            let url = format!("{}/activities/bulk_create", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24987,16 +24840,113 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "leads_create",
+                operation_id: "activities_bulk_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientActivitiesExt::activities_search`]
+
+[`ClientActivitiesExt::activities_search`]: super::ClientActivitiesExt::activities_search*/
+    #[derive(Debug, Clone)]
+    pub struct ActivitiesSearch<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ActivitySearch, String>,
+    }
+    impl<'a> ActivitiesSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ActivitySearch>,
+            <V as std::convert::TryInto<
+                types::ActivitySearch,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ActivitySearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ActivitySearch,
+            ) -> types::builder::ActivitySearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/activities/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ActivityList>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ActivitySearch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/activities/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "activities_search",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -25022,21 +24972,19 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientLeadsExt::leads_get`]
+    /**Builder for [`ClientActivitiesExt::activities_get`]
 
-[`ClientLeadsExt::leads_get`]: super::ClientLeadsExt::leads_get*/
+[`ClientActivitiesExt::activities_get`]: super::ClientActivitiesExt::activities_get*/
     #[derive(Debug, Clone)]
-    pub struct LeadsGet<'a> {
+    pub struct ActivitiesGet<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
     }
-    impl<'a> LeadsGet<'a> {
+    impl<'a> ActivitiesGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -25048,29 +24996,14 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/leads/{id}`
+        ///Sends a `GET` request to `/activities/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values } = self;
+        ) -> Result<ResponseValue<types::ActivityOrStub>, Error<types::ErrorBody>> {
+            let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/leads/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/activities/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -25088,16 +25021,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "leads_get",
+                operation_id: "activities_get",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -25123,22 +25050,20 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientLeadsExt::leads_update`]
+    /**Builder for [`ClientActivitiesExt::activities_update`]
 
-[`ClientLeadsExt::leads_update`]: super::ClientLeadsExt::leads_update*/
+[`ClientActivitiesExt::activities_update`]: super::ClientActivitiesExt::activities_update*/
     #[derive(Debug, Clone)]
-    pub struct LeadsUpdate<'a> {
+    pub struct ActivitiesUpdate<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadUpdate, String>,
+        body: Result<types::builder::ActivityUpdate, String>,
     }
-    impl<'a> LeadsUpdate<'a> {
+    impl<'a> ActivitiesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -25151,54 +25076,43 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::LeadUpdate>,
-            <V as std::convert::TryInto<types::LeadUpdate>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ActivityUpdate>,
+            <V as std::convert::TryInto<
+                types::ActivityUpdate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `LeadUpdate` for body failed: {}", s)
+                    format!("conversion to `ActivityUpdate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::LeadUpdate,
-            ) -> types::builder::LeadUpdate,
+                types::builder::ActivityUpdate,
+            ) -> types::builder::ActivityUpdate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/leads/{id}`
+        ///Sends a `PUT` request to `/activities/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values, body } = self;
+        ) -> Result<ResponseValue<types::Activity>, Error<types::ErrorBody>> {
+            let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::LeadUpdate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ActivityUpdate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/leads/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/activities/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -25217,16 +25131,10 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "leads_update",
+                operation_id: "activities_update",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -25252,15 +25160,15 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientLeadsExt::leads_delete`]
+    /**Builder for [`ClientActivitiesExt::activities_delete`]
 
-[`ClientLeadsExt::leads_delete`]: super::ClientLeadsExt::leads_delete*/
+[`ClientActivitiesExt::activities_delete`]: super::ClientActivitiesExt::activities_delete*/
     #[derive(Debug, Clone)]
-    pub struct LeadsDelete<'a> {
+    pub struct ActivitiesDelete<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
-    impl<'a> LeadsDelete<'a> {
+    impl<'a> ActivitiesDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25276,14 +25184,14 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/leads/{id}`
+        ///Sends a `DELETE` request to `/activities/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/leads/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/activities/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -25304,7 +25212,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "leads_delete",
+                operation_id: "activities_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -25330,754 +25238,26 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientLeadsExt::leads_upsert`]
+    /**Builder for [`ClientActivitiesExt::activity_types_list`]
 
-[`ClientLeadsExt::leads_upsert`]: super::ClientLeadsExt::leads_upsert*/
+[`ClientActivitiesExt::activity_types_list`]: super::ClientActivitiesExt::activity_types_list*/
     #[derive(Debug, Clone)]
-    pub struct LeadsUpsert<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadUpsert, String>,
-    }
-    impl<'a> LeadsUpsert<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LeadUpsert>,
-            <V as std::convert::TryInto<types::LeadUpsert>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `LeadUpsert` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::LeadUpsert,
-            ) -> types::builder::LeadUpsert,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/leads/upsert`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::LeadUpsert::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/leads/upsert", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_upsert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientLeadsExt::leads_convert`]
-
-[`ClientLeadsExt::leads_convert`]: super::ClientLeadsExt::leads_convert*/
-    #[derive(Debug, Clone)]
-    pub struct LeadsConvert<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadConvert, String>,
-    }
-    impl<'a> LeadsConvert<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LeadConvert>,
-            <V as std::convert::TryInto<types::LeadConvert>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `LeadConvert` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::LeadConvert,
-            ) -> types::builder::LeadConvert,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/leads/{id}/convert`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadConversion>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::LeadConvert::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/leads/{}/convert", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_convert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientLeadsExt::leads_search`]
-
-[`ClientLeadsExt::leads_search`]: super::ClientLeadsExt::leads_search*/
-    #[derive(Debug, Clone)]
-    pub struct LeadsSearch<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadSearch, String>,
-    }
-    impl<'a> LeadsSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LeadSearch>,
-            <V as std::convert::TryInto<types::LeadSearch>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `LeadSearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::LeadSearch,
-            ) -> types::builder::LeadSearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/leads/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadList>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::LeadSearch::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/leads/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientLeadsExt::leads_bulk_create`]
-
-[`ClientLeadsExt::leads_bulk_create`]: super::ClientLeadsExt::leads_bulk_create*/
-    #[derive(Debug, Clone)]
-    pub struct LeadsBulkCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadBulkCreate, String>,
-    }
-    impl<'a> LeadsBulkCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LeadBulkCreate>,
-            <V as std::convert::TryInto<
-                types::LeadBulkCreate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `LeadBulkCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::LeadBulkCreate,
-            ) -> types::builder::LeadBulkCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/leads/bulk_create`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadBulkResult>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::LeadBulkCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/leads/bulk_create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_bulk_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientLeadsExt::leads_bulk_update`]
-
-[`ClientLeadsExt::leads_bulk_update`]: super::ClientLeadsExt::leads_bulk_update*/
-    #[derive(Debug, Clone)]
-    pub struct LeadsBulkUpdate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::LeadBulkUpdate, String>,
-    }
-    impl<'a> LeadsBulkUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LeadBulkUpdate>,
-            <V as std::convert::TryInto<
-                types::LeadBulkUpdate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `LeadBulkUpdate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::LeadBulkUpdate,
-            ) -> types::builder::LeadBulkUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/leads/bulk_update`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadBulkResult>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::LeadBulkUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/leads/bulk_update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_bulk_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientLeadsExt::leads_activities_list`]
-
-[`ClientLeadsExt::leads_activities_list`]: super::ClientLeadsExt::leads_activities_list*/
-    #[derive(Debug, Clone)]
-    pub struct LeadsActivitiesList<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        body: Result<types::builder::EntityActivitiesRequest, String>,
-    }
-    impl<'a> LeadsActivitiesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EntityActivitiesRequest>,
-            <V as std::convert::TryInto<
-                types::EntityActivitiesRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EntityActivitiesRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::EntityActivitiesRequest,
-            ) -> types::builder::EntityActivitiesRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/leads/{id}/activities`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityList>, Error<types::ErrorBody>> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::EntityActivitiesRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/leads/{}/activities", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_activities_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientLeadsExt::lead_statuses_list`]
-
-[`ClientLeadsExt::lead_statuses_list`]: super::ClientLeadsExt::lead_statuses_list*/
-    #[derive(Debug, Clone)]
-    pub struct LeadStatusesList<'a> {
+    pub struct ActivityTypesList<'a> {
         client: &'a super::Client,
     }
-    impl<'a> LeadStatusesList<'a> {
+    impl<'a> ActivityTypesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/lead_statuses`
+        ///Sends a `GET` request to `/activity_types`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LeadStatusList>, Error<types::ErrorBody>> {
+        ) -> Result<
+            ResponseValue<types::ActivityTypesByCategory>,
+            Error<types::ErrorBody>,
+        > {
             let Self { client } = self;
-            let url = format!("{}/lead_statuses", client.baseurl,);
+            let url = format!("{}/activity_types", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -26097,7 +25277,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "lead_statuses_list",
+                operation_id: "activity_types_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -26123,388 +25303,16 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientLeadsExt::customer_sources_list`]
+    /**Builder for [`ClientCompaniesExt::companies_create`]
 
-[`ClientLeadsExt::customer_sources_list`]: super::ClientLeadsExt::customer_sources_list*/
+[`ClientCompaniesExt::companies_create`]: super::ClientCompaniesExt::companies_create*/
     #[derive(Debug, Clone)]
-    pub struct CustomerSourcesList<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> CustomerSourcesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/customer_sources`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomerSourceList>, Error<types::ErrorBody>> {
-            let Self { client } = self;
-            let url = format!("{}/customer_sources", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "customer_sources_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::people_get`]
-
-[`ClientPeopleExt::people_get`]: super::ClientPeopleExt::people_get*/
-    #[derive(Debug, Clone)]
-    pub struct PeopleGet<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-    }
-    impl<'a> PeopleGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/people/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/people/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "people_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::people_update`]
-
-[`ClientPeopleExt::people_update`]: super::ClientPeopleExt::people_update*/
-    #[derive(Debug, Clone)]
-    pub struct PeopleUpdate<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::PersonUpdate, String>,
-    }
-    impl<'a> PeopleUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PersonUpdate>,
-            <V as std::convert::TryInto<types::PersonUpdate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PersonUpdate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PersonUpdate,
-            ) -> types::builder::PersonUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/people/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PersonUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/people/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "people_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::people_delete`]
-
-[`ClientPeopleExt::people_delete`]: super::ClientPeopleExt::people_delete*/
-    #[derive(Debug, Clone)]
-    pub struct PeopleDelete<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-    }
-    impl<'a> PeopleDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `DELETE` request to `/people/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/people/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "people_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::people_fetch_by_email`]
-
-[`ClientPeopleExt::people_fetch_by_email`]: super::ClientPeopleExt::people_fetch_by_email*/
-    #[derive(Debug, Clone)]
-    pub struct PeopleFetchByEmail<'a> {
+    pub struct CompaniesCreate<'a> {
         client: &'a super::Client,
         custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::FetchByEmail, String>,
+        body: Result<types::builder::CompanyCreate, String>,
     }
-    impl<'a> PeopleFetchByEmail<'a> {
+    impl<'a> CompaniesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26527,39 +25335,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FetchByEmail>,
-            <V as std::convert::TryInto<types::FetchByEmail>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::CompanyCreate>,
+            <V as std::convert::TryInto<types::CompanyCreate>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `FetchByEmail` for body failed: {}", s)
+                    format!("conversion to `CompanyCreate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::FetchByEmail,
-            ) -> types::builder::FetchByEmail,
+                types::builder::CompanyCreate,
+            ) -> types::builder::CompanyCreate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/people/fetch_by_email`
+        ///Sends a `POST` request to `/companies`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::Company>, Error<types::ErrorBody>> {
             let Self { client, custom_field_computed_values, body } = self;
             let custom_field_computed_values = custom_field_computed_values
                 .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::FetchByEmail::try_from(v).map_err(|e| e.to_string())
+                    types::CompanyCreate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/people/fetch_by_email", client.baseurl,);
+            let url = format!("{}/companies", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -26586,7 +25394,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "people_fetch_by_email",
+                operation_id: "companies_create",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -26612,16 +25420,16 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientPeopleExt::people_create`]
+    /**Builder for [`ClientCompaniesExt::companies_bulk_create`]
 
-[`ClientPeopleExt::people_create`]: super::ClientPeopleExt::people_create*/
+[`ClientCompaniesExt::companies_bulk_create`]: super::ClientCompaniesExt::companies_bulk_create*/
     #[derive(Debug, Clone)]
-    pub struct PeopleCreate<'a> {
+    pub struct CompaniesBulkCreate<'a> {
         client: &'a super::Client,
         custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::PersonCreate, String>,
+        body: Result<types::builder::CompanyBulkCreate, String>,
     }
-    impl<'a> PeopleCreate<'a> {
+    impl<'a> CompaniesBulkCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26644,275 +25452,41 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PersonCreate>,
-            <V as std::convert::TryInto<types::PersonCreate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PersonCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PersonCreate,
-            ) -> types::builder::PersonCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/people`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PersonCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/people", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "people_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::people_search`]
-
-[`ClientPeopleExt::people_search`]: super::ClientPeopleExt::people_search*/
-    #[derive(Debug, Clone)]
-    pub struct PeopleSearch<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::PersonSearch, String>,
-    }
-    impl<'a> PeopleSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PersonSearch>,
-            <V as std::convert::TryInto<types::PersonSearch>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PersonSearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PersonSearch,
-            ) -> types::builder::PersonSearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/people/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PersonList>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PersonSearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/people/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "people_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::people_bulk_create`]
-
-[`ClientPeopleExt::people_bulk_create`]: super::ClientPeopleExt::people_bulk_create*/
-    #[derive(Debug, Clone)]
-    pub struct PeopleBulkCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::PersonBulkCreate, String>,
-    }
-    impl<'a> PeopleBulkCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PersonBulkCreate>,
+            V: std::convert::TryInto<types::CompanyBulkCreate>,
             <V as std::convert::TryInto<
-                types::PersonBulkCreate,
+                types::CompanyBulkCreate,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `PersonBulkCreate` for body failed: {}", s)
+                    format!("conversion to `CompanyBulkCreate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PersonBulkCreate,
-            ) -> types::builder::PersonBulkCreate,
+                types::builder::CompanyBulkCreate,
+            ) -> types::builder::CompanyBulkCreate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/people/bulk_create`
+        ///Sends a `POST` request to `/companies/bulk_create`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PersonBulkResult>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CompanyBulkResult>, Error<types::ErrorBody>> {
             let Self { client, custom_field_computed_values, body } = self;
             let custom_field_computed_values = custom_field_computed_values
                 .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::PersonBulkCreate::try_from(v).map_err(|e| e.to_string())
+                    types::CompanyBulkCreate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/people/bulk_create", client.baseurl,);
+            let url = format!("{}/companies/bulk_create", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -26939,7 +25513,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "people_bulk_create",
+                operation_id: "companies_bulk_create",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -26972,16 +25546,16 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientPeopleExt::people_bulk_update`]
+    /**Builder for [`ClientCompaniesExt::companies_bulk_update`]
 
-[`ClientPeopleExt::people_bulk_update`]: super::ClientPeopleExt::people_bulk_update*/
+[`ClientCompaniesExt::companies_bulk_update`]: super::ClientCompaniesExt::companies_bulk_update*/
     #[derive(Debug, Clone)]
-    pub struct PeopleBulkUpdate<'a> {
+    pub struct CompaniesBulkUpdate<'a> {
         client: &'a super::Client,
         custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::PersonBulkUpdate, String>,
+        body: Result<types::builder::CompanyBulkUpdate, String>,
     }
-    impl<'a> PeopleBulkUpdate<'a> {
+    impl<'a> CompaniesBulkUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27004,41 +25578,41 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PersonBulkUpdate>,
+            V: std::convert::TryInto<types::CompanyBulkUpdate>,
             <V as std::convert::TryInto<
-                types::PersonBulkUpdate,
+                types::CompanyBulkUpdate,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `PersonBulkUpdate` for body failed: {}", s)
+                    format!("conversion to `CompanyBulkUpdate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PersonBulkUpdate,
-            ) -> types::builder::PersonBulkUpdate,
+                types::builder::CompanyBulkUpdate,
+            ) -> types::builder::CompanyBulkUpdate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/people/bulk_update`
+        ///Sends a `POST` request to `/companies/bulk_update`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PersonBulkResult>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CompanyBulkResult>, Error<types::ErrorBody>> {
             let Self { client, custom_field_computed_values, body } = self;
             let custom_field_computed_values = custom_field_computed_values
                 .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::PersonBulkUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::CompanyBulkUpdate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/people/bulk_update", client.baseurl,);
+            let url = format!("{}/companies/bulk_update", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -27065,7 +25639,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "people_bulk_update",
+                operation_id: "companies_bulk_update",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -27098,73 +25672,71 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientPeopleExt::people_activities_list`]
+    /**Builder for [`ClientCompaniesExt::companies_search`]
 
-[`ClientPeopleExt::people_activities_list`]: super::ClientPeopleExt::people_activities_list*/
+[`ClientCompaniesExt::companies_search`]: super::ClientCompaniesExt::companies_search*/
     #[derive(Debug, Clone)]
-    pub struct PeopleActivitiesList<'a> {
+    pub struct CompaniesSearch<'a> {
         client: &'a super::Client,
-        id: Result<i64, String>,
-        body: Result<types::builder::EntityActivitiesRequest, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::CompanySearch, String>,
     }
-    impl<'a> PeopleActivitiesList<'a> {
+    impl<'a> CompaniesSearch<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn id<V>(mut self, value: V) -> Self
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<bool>,
         {
-            self.id = value
+            self.custom_field_computed_values = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EntityActivitiesRequest>,
-            <V as std::convert::TryInto<
-                types::EntityActivitiesRequest,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::CompanySearch>,
+            <V as std::convert::TryInto<types::CompanySearch>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `EntityActivitiesRequest` for body failed: {}", s
-                    )
+                    format!("conversion to `CompanySearch` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::EntityActivitiesRequest,
-            ) -> types::builder::EntityActivitiesRequest,
+                types::builder::CompanySearch,
+            ) -> types::builder::CompanySearch,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/people/{id}/activities`
+        ///Sends a `POST` request to `/companies/search`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityList>, Error<types::ErrorBody>> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+        ) -> Result<ResponseValue<types::CompanyList>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::EntityActivitiesRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CompanySearch::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/people/{}/activities", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = format!("{}/companies/search", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -27182,72 +25754,16 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "people_activities_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientPeopleExt::contact_types_list`]
-
-[`ClientPeopleExt::contact_types_list`]: super::ClientPeopleExt::contact_types_list*/
-    #[derive(Debug, Clone)]
-    pub struct ContactTypesList<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ContactTypesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/contact_types`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ContactTypeList>, Error<types::ErrorBody>> {
-            let Self { client } = self;
-            let url = format!("{}/contact_types", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
                     ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "contact_types_list",
+                operation_id: "companies_search",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -27583,240 +26099,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientCompaniesExt::companies_create`]
-
-[`ClientCompaniesExt::companies_create`]: super::ClientCompaniesExt::companies_create*/
-    #[derive(Debug, Clone)]
-    pub struct CompaniesCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::CompanyCreate, String>,
-    }
-    impl<'a> CompaniesCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CompanyCreate>,
-            <V as std::convert::TryInto<types::CompanyCreate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CompanyCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CompanyCreate,
-            ) -> types::builder::CompanyCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/companies`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Company>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CompanyCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/companies", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "companies_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientCompaniesExt::companies_search`]
-
-[`ClientCompaniesExt::companies_search`]: super::ClientCompaniesExt::companies_search*/
-    #[derive(Debug, Clone)]
-    pub struct CompaniesSearch<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::CompanySearch, String>,
-    }
-    impl<'a> CompaniesSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CompanySearch>,
-            <V as std::convert::TryInto<types::CompanySearch>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CompanySearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CompanySearch,
-            ) -> types::builder::CompanySearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/companies/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CompanyList>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CompanySearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/companies/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "companies_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
     /**Builder for [`ClientCompaniesExt::companies_activities_list`]
 
 [`ClientCompaniesExt::companies_activities_list`]: super::ClientCompaniesExt::companies_activities_list*/
@@ -27931,308 +26213,23 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientCompaniesExt::companies_bulk_create`]
+    /**Builder for [`ClientPeopleExt::contact_types_list`]
 
-[`ClientCompaniesExt::companies_bulk_create`]: super::ClientCompaniesExt::companies_bulk_create*/
+[`ClientPeopleExt::contact_types_list`]: super::ClientPeopleExt::contact_types_list*/
     #[derive(Debug, Clone)]
-    pub struct CompaniesBulkCreate<'a> {
+    pub struct ContactTypesList<'a> {
         client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::CompanyBulkCreate, String>,
     }
-    impl<'a> CompaniesBulkCreate<'a> {
+    impl<'a> ContactTypesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
+            Self { client: client }
         }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CompanyBulkCreate>,
-            <V as std::convert::TryInto<
-                types::CompanyBulkCreate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CompanyBulkCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CompanyBulkCreate,
-            ) -> types::builder::CompanyBulkCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/companies/bulk_create`
+        ///Sends a `GET` request to `/contact_types`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CompanyBulkResult>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CompanyBulkCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/companies/bulk_create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "companies_bulk_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientCompaniesExt::companies_bulk_update`]
-
-[`ClientCompaniesExt::companies_bulk_update`]: super::ClientCompaniesExt::companies_bulk_update*/
-    #[derive(Debug, Clone)]
-    pub struct CompaniesBulkUpdate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::CompanyBulkUpdate, String>,
-    }
-    impl<'a> CompaniesBulkUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CompanyBulkUpdate>,
-            <V as std::convert::TryInto<
-                types::CompanyBulkUpdate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CompanyBulkUpdate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CompanyBulkUpdate,
-            ) -> types::builder::CompanyBulkUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/companies/bulk_update`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CompanyBulkResult>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CompanyBulkUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/companies/bulk_update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "companies_bulk_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::opportunities_get`]
-
-[`ClientOpportunitiesExt::opportunities_get`]: super::ClientOpportunitiesExt::opportunities_get*/
-    #[derive(Debug, Clone)]
-    pub struct OpportunitiesGet<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-    }
-    impl<'a> OpportunitiesGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/opportunities/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Opportunity>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/opportunities/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+        ) -> Result<ResponseValue<types::ContactTypeList>, Error<types::ErrorBody>> {
+            let Self { client } = self;
+            let url = format!("{}/contact_types", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -28249,16 +26246,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "opportunities_get",
+                operation_id: "contact_types_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -28284,87 +26275,26 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientOpportunitiesExt::opportunities_update`]
+    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_list`]
 
-[`ClientOpportunitiesExt::opportunities_update`]: super::ClientOpportunitiesExt::opportunities_update*/
+[`ClientCustomFieldsExt::custom_activity_types_list`]: super::ClientCustomFieldsExt::custom_activity_types_list*/
     #[derive(Debug, Clone)]
-    pub struct OpportunitiesUpdate<'a> {
+    pub struct CustomActivityTypesList<'a> {
         client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::OpportunityUpdate, String>,
     }
-    impl<'a> OpportunitiesUpdate<'a> {
+    impl<'a> CustomActivityTypesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
+            Self { client: client }
         }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::OpportunityUpdate>,
-            <V as std::convert::TryInto<
-                types::OpportunityUpdate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `OpportunityUpdate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::OpportunityUpdate,
-            ) -> types::builder::OpportunityUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/opportunities/{id}`
+        ///Sends a `GET` request to `/custom_activity_types`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Opportunity>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::OpportunityUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/opportunities/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+        ) -> Result<
+            ResponseValue<types::CustomActivityTypeList>,
+            Error<types::ErrorBody>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/custom_activity_types", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -28376,22 +26306,15 @@ pub mod builder {
             #[allow(unused_mut)]
             let mut request = client
                 .client
-                .put(url)
+                .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "opportunities_update",
+                operation_id: "custom_activity_types_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -28417,357 +26340,26 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientOpportunitiesExt::opportunities_delete`]
+    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_create`]
 
-[`ClientOpportunitiesExt::opportunities_delete`]: super::ClientOpportunitiesExt::opportunities_delete*/
+[`ClientCustomFieldsExt::custom_activity_types_create`]: super::ClientCustomFieldsExt::custom_activity_types_create*/
     #[derive(Debug, Clone)]
-    pub struct OpportunitiesDelete<'a> {
+    pub struct CustomActivityTypesCreate<'a> {
         client: &'a super::Client,
-        id: Result<i64, String>,
+        body: Result<types::builder::CustomActivityTypeCreate, String>,
     }
-    impl<'a> OpportunitiesDelete<'a> {
+    impl<'a> CustomActivityTypesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `DELETE` request to `/opportunities/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/opportunities/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::opportunities_create`]
-
-[`ClientOpportunitiesExt::opportunities_create`]: super::ClientOpportunitiesExt::opportunities_create*/
-    #[derive(Debug, Clone)]
-    pub struct OpportunitiesCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::OpportunityCreate, String>,
-    }
-    impl<'a> OpportunitiesCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::OpportunityCreate>,
+            V: std::convert::TryInto<types::CustomActivityTypeCreate>,
             <V as std::convert::TryInto<
-                types::OpportunityCreate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `OpportunityCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::OpportunityCreate,
-            ) -> types::builder::OpportunityCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/opportunities`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Opportunity>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::OpportunityCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/opportunities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::opportunities_search`]
-
-[`ClientOpportunitiesExt::opportunities_search`]: super::ClientOpportunitiesExt::opportunities_search*/
-    #[derive(Debug, Clone)]
-    pub struct OpportunitiesSearch<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::OpportunitySearch, String>,
-    }
-    impl<'a> OpportunitiesSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::OpportunitySearch>,
-            <V as std::convert::TryInto<
-                types::OpportunitySearch,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `OpportunitySearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::OpportunitySearch,
-            ) -> types::builder::OpportunitySearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/opportunities/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OpportunityList>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::OpportunitySearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/opportunities/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::opportunities_bulk_create`]
-
-[`ClientOpportunitiesExt::opportunities_bulk_create`]: super::ClientOpportunitiesExt::opportunities_bulk_create*/
-    #[derive(Debug, Clone)]
-    pub struct OpportunitiesBulkCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::OpportunityBulkCreate, String>,
-    }
-    impl<'a> OpportunitiesBulkCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::OpportunityBulkCreate>,
-            <V as std::convert::TryInto<
-                types::OpportunityBulkCreate,
+                types::CustomActivityTypeCreate,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -28775,7 +26367,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `OpportunityBulkCreate` for body failed: {}", s
+                        "conversion to `CustomActivityTypeCreate` for body failed: {}", s
                     )
                 });
             self
@@ -28783,28 +26375,24 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::OpportunityBulkCreate,
-            ) -> types::builder::OpportunityBulkCreate,
+                types::builder::CustomActivityTypeCreate,
+            ) -> types::builder::CustomActivityTypeCreate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/opportunities/bulk_create`
+        ///Sends a `POST` request to `/custom_activity_types`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::OpportunityBulkResult>,
-            Error<types::ErrorBody>,
-        > {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
+        ) -> Result<ResponseValue<types::CustomActivityType>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::OpportunityBulkCreate::try_from(v).map_err(|e| e.to_string())
+                    types::CustomActivityTypeCreate::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/opportunities/bulk_create", client.baseurl,);
+            let url = format!("{}/custom_activity_types", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -28822,85 +26410,10 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "opportunities_bulk_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::loss_reasons_list`]
-
-[`ClientOpportunitiesExt::loss_reasons_list`]: super::ClientOpportunitiesExt::loss_reasons_list*/
-    #[derive(Debug, Clone)]
-    pub struct LossReasonsList<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> LossReasonsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/loss_reasons`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LossReasonList>, Error<types::ErrorBody>> {
-            let Self { client } = self;
-            let url = format!("{}/loss_reasons", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "loss_reasons_list",
+                operation_id: "custom_activity_types_create",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -28926,450 +26439,15 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientOpportunitiesExt::pipelines_list`]
+    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_get`]
 
-[`ClientOpportunitiesExt::pipelines_list`]: super::ClientOpportunitiesExt::pipelines_list*/
+[`ClientCustomFieldsExt::custom_activity_types_get`]: super::ClientCustomFieldsExt::custom_activity_types_get*/
     #[derive(Debug, Clone)]
-    pub struct PipelinesList<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> PipelinesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/pipelines`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PipelineList>, Error<types::ErrorBody>> {
-            let Self { client } = self;
-            let url = format!("{}/pipelines", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "pipelines_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::pipeline_stages_list`]
-
-[`ClientOpportunitiesExt::pipeline_stages_list`]: super::ClientOpportunitiesExt::pipeline_stages_list*/
-    #[derive(Debug, Clone)]
-    pub struct PipelineStagesList<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> PipelineStagesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/pipeline_stages`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PipelineStageList>, Error<types::ErrorBody>> {
-            let Self { client } = self;
-            let url = format!("{}/pipeline_stages", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "pipeline_stages_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientOpportunitiesExt::pipeline_stages_by_pipeline`]
-
-[`ClientOpportunitiesExt::pipeline_stages_by_pipeline`]: super::ClientOpportunitiesExt::pipeline_stages_by_pipeline*/
-    #[derive(Debug, Clone)]
-    pub struct PipelineStagesByPipeline<'a> {
-        client: &'a super::Client,
-        pipeline_id: Result<i64, String>,
-    }
-    impl<'a> PipelineStagesByPipeline<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                pipeline_id: Err("pipeline_id was not initialized".to_string()),
-            }
-        }
-        pub fn pipeline_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.pipeline_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for pipeline_id failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/pipeline_stages/pipeline/{pipeline_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PipelineStageList>, Error<types::ErrorBody>> {
-            let Self { client, pipeline_id } = self;
-            let pipeline_id = pipeline_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pipeline_stages/pipeline/{}", client.baseurl, encode_path(&
-                pipeline_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "pipeline_stages_by_pipeline",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientProjectsExt::projects_get`]
-
-[`ClientProjectsExt::projects_get`]: super::ClientProjectsExt::projects_get*/
-    #[derive(Debug, Clone)]
-    pub struct ProjectsGet<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-    }
-    impl<'a> ProjectsGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/projects/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Project>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/projects/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "projects_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientProjectsExt::projects_update`]
-
-[`ClientProjectsExt::projects_update`]: super::ClientProjectsExt::projects_update*/
-    #[derive(Debug, Clone)]
-    pub struct ProjectsUpdate<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::ProjectUpdate, String>,
-    }
-    impl<'a> ProjectsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ProjectUpdate>,
-            <V as std::convert::TryInto<types::ProjectUpdate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ProjectUpdate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ProjectUpdate,
-            ) -> types::builder::ProjectUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/projects/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Project>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ProjectUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/projects/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "projects_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientProjectsExt::projects_delete`]
-
-[`ClientProjectsExt::projects_delete`]: super::ClientProjectsExt::projects_delete*/
-    #[derive(Debug, Clone)]
-    pub struct ProjectsDelete<'a> {
+    pub struct CustomActivityTypesGet<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
-    impl<'a> ProjectsDelete<'a> {
+    impl<'a> CustomActivityTypesGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -29385,864 +26463,15 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/projects/{id}`
+        ///Sends a `GET` request to `/custom_activity_types/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivityType>, Error<types::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/projects/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "projects_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientProjectsExt::projects_create`]
-
-[`ClientProjectsExt::projects_create`]: super::ClientProjectsExt::projects_create*/
-    #[derive(Debug, Clone)]
-    pub struct ProjectsCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::ProjectCreate, String>,
-    }
-    impl<'a> ProjectsCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ProjectCreate>,
-            <V as std::convert::TryInto<types::ProjectCreate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ProjectCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ProjectCreate,
-            ) -> types::builder::ProjectCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/projects`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Project>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ProjectCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/projects", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "projects_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientProjectsExt::projects_search`]
-
-[`ClientProjectsExt::projects_search`]: super::ClientProjectsExt::projects_search*/
-    #[derive(Debug, Clone)]
-    pub struct ProjectsSearch<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::ProjectSearch, String>,
-    }
-    impl<'a> ProjectsSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ProjectSearch>,
-            <V as std::convert::TryInto<types::ProjectSearch>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ProjectSearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ProjectSearch,
-            ) -> types::builder::ProjectSearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/projects/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ProjectList>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ProjectSearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/projects/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "projects_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientTasksExt::tasks_get`]
-
-[`ClientTasksExt::tasks_get`]: super::ClientTasksExt::tasks_get*/
-    #[derive(Debug, Clone)]
-    pub struct TasksGet<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-    }
-    impl<'a> TasksGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/tasks/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_get",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientTasksExt::tasks_update`]
-
-[`ClientTasksExt::tasks_update`]: super::ClientTasksExt::tasks_update*/
-    #[derive(Debug, Clone)]
-    pub struct TasksUpdate<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::TaskUpdate, String>,
-    }
-    impl<'a> TasksUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TaskUpdate>,
-            <V as std::convert::TryInto<types::TaskUpdate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `TaskUpdate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::TaskUpdate,
-            ) -> types::builder::TaskUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/tasks/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<types::ErrorBody>> {
-            let Self { client, id, custom_field_computed_values, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::TaskUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientTasksExt::tasks_delete`]
-
-[`ClientTasksExt::tasks_delete`]: super::ClientTasksExt::tasks_delete*/
-    #[derive(Debug, Clone)]
-    pub struct TasksDelete<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-    }
-    impl<'a> TasksDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `DELETE` request to `/tasks/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientTasksExt::tasks_create`]
-
-[`ClientTasksExt::tasks_create`]: super::ClientTasksExt::tasks_create*/
-    #[derive(Debug, Clone)]
-    pub struct TasksCreate<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::TaskCreate, String>,
-    }
-    impl<'a> TasksCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TaskCreate>,
-            <V as std::convert::TryInto<types::TaskCreate>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `TaskCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::TaskCreate,
-            ) -> types::builder::TaskCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/tasks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::TaskCreate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/tasks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientTasksExt::tasks_search`]
-
-[`ClientTasksExt::tasks_search`]: super::ClientTasksExt::tasks_search*/
-    #[derive(Debug, Clone)]
-    pub struct TasksSearch<'a> {
-        client: &'a super::Client,
-        custom_field_computed_values: Result<Option<bool>, String>,
-        body: Result<types::builder::TaskSearch, String>,
-    }
-    impl<'a> TasksSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                custom_field_computed_values: Ok(None),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.custom_field_computed_values = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for custom_field_computed_values failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TaskSearch>,
-            <V as std::convert::TryInto<types::TaskSearch>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `TaskSearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::TaskSearch,
-            ) -> types::builder::TaskSearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/tasks/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TaskList>, Error<types::ErrorBody>> {
-            let Self { client, custom_field_computed_values, body } = self;
-            let custom_field_computed_values = custom_field_computed_values
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::TaskSearch::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/tasks/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "custom_field_computed_values",
-                        &custom_field_computed_values,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientActivitiesExt::activities_get`]
-
-[`ClientActivitiesExt::activities_get`]: super::ClientActivitiesExt::activities_get*/
-    #[derive(Debug, Clone)]
-    pub struct ActivitiesGet<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-    }
-    impl<'a> ActivitiesGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/activities/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityOrStub>, Error<types::ErrorBody>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activities/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/custom_activity_types/{}", client.baseurl, encode_path(& id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -30263,7 +26492,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "activities_get",
+                operation_id: "custom_activity_types_get",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -30289,16 +26518,16 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivitiesExt::activities_update`]
+    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_update`]
 
-[`ClientActivitiesExt::activities_update`]: super::ClientActivitiesExt::activities_update*/
+[`ClientCustomFieldsExt::custom_activity_types_update`]: super::ClientCustomFieldsExt::custom_activity_types_update*/
     #[derive(Debug, Clone)]
-    pub struct ActivitiesUpdate<'a> {
+    pub struct CustomActivityTypesUpdate<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::builder::ActivityUpdate, String>,
+        body: Result<types::builder::CustomActivityTypeUpdate, String>,
     }
-    impl<'a> ActivitiesUpdate<'a> {
+    impl<'a> CustomActivityTypesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -30317,41 +26546,45 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ActivityUpdate>,
+            V: std::convert::TryInto<types::CustomActivityTypeUpdate>,
             <V as std::convert::TryInto<
-                types::ActivityUpdate,
+                types::CustomActivityTypeUpdate,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ActivityUpdate` for body failed: {}", s)
+                    format!(
+                        "conversion to `CustomActivityTypeUpdate` for body failed: {}", s
+                    )
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ActivityUpdate,
-            ) -> types::builder::ActivityUpdate,
+                types::builder::CustomActivityTypeUpdate,
+            ) -> types::builder::CustomActivityTypeUpdate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/activities/{id}`
+        ///Sends a `PUT` request to `/custom_activity_types/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Activity>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivityType>, Error<types::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ActivityUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::CustomActivityTypeUpdate::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/activities/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/custom_activity_types/{}", client.baseurl, encode_path(& id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -30373,445 +26606,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "activities_update",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientActivitiesExt::activities_delete`]
-
-[`ClientActivitiesExt::activities_delete`]: super::ClientActivitiesExt::activities_delete*/
-    #[derive(Debug, Clone)]
-    pub struct ActivitiesDelete<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-    }
-    impl<'a> ActivitiesDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `DELETE` request to `/activities/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activities/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientActivitiesExt::activities_create`]
-
-[`ClientActivitiesExt::activities_create`]: super::ClientActivitiesExt::activities_create*/
-    #[derive(Debug, Clone)]
-    pub struct ActivitiesCreate<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::ActivityCreate, String>,
-    }
-    impl<'a> ActivitiesCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ActivityCreate>,
-            <V as std::convert::TryInto<
-                types::ActivityCreate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ActivityCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ActivityCreate,
-            ) -> types::builder::ActivityCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/activities`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Activity>, Error<types::ErrorBody>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ActivityCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/activities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientActivitiesExt::activities_search`]
-
-[`ClientActivitiesExt::activities_search`]: super::ClientActivitiesExt::activities_search*/
-    #[derive(Debug, Clone)]
-    pub struct ActivitiesSearch<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::ActivitySearch, String>,
-    }
-    impl<'a> ActivitiesSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ActivitySearch>,
-            <V as std::convert::TryInto<
-                types::ActivitySearch,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ActivitySearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ActivitySearch,
-            ) -> types::builder::ActivitySearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/activities/search`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityList>, Error<types::ErrorBody>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ActivitySearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/activities/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_search",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientActivitiesExt::activities_bulk_create`]
-
-[`ClientActivitiesExt::activities_bulk_create`]: super::ClientActivitiesExt::activities_bulk_create*/
-    #[derive(Debug, Clone)]
-    pub struct ActivitiesBulkCreate<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::ActivityBulkCreate, String>,
-    }
-    impl<'a> ActivitiesBulkCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ActivityBulkCreate>,
-            <V as std::convert::TryInto<
-                types::ActivityBulkCreate,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ActivityBulkCreate` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ActivityBulkCreate,
-            ) -> types::builder::ActivityBulkCreate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/activities/bulk_create`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityBulkResult>, Error<types::ErrorBody>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ActivityBulkCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/activities/bulk_create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_bulk_create",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientActivitiesExt::activity_types_list`]
-
-[`ClientActivitiesExt::activity_types_list`]: super::ClientActivitiesExt::activity_types_list*/
-    #[derive(Debug, Clone)]
-    pub struct ActivityTypesList<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ActivityTypesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/activity_types`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ActivityTypesByCategory>,
-            Error<types::ErrorBody>,
-        > {
-            let Self { client } = self;
-            let url = format!("{}/activity_types", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activity_types_list",
+                operation_id: "custom_activity_types_update",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -31284,26 +27079,23 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_list`]
+    /**Builder for [`ClientLeadsExt::customer_sources_list`]
 
-[`ClientCustomFieldsExt::custom_activity_types_list`]: super::ClientCustomFieldsExt::custom_activity_types_list*/
+[`ClientLeadsExt::customer_sources_list`]: super::ClientLeadsExt::customer_sources_list*/
     #[derive(Debug, Clone)]
-    pub struct CustomActivityTypesList<'a> {
+    pub struct CustomerSourcesList<'a> {
         client: &'a super::Client,
     }
-    impl<'a> CustomActivityTypesList<'a> {
+    impl<'a> CustomerSourcesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/custom_activity_types`
+        ///Sends a `GET` request to `/customer_sources`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomActivityTypeList>,
-            Error<types::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomerSourceList>, Error<types::ErrorBody>> {
             let Self { client } = self;
-            let url = format!("{}/custom_activity_types", client.baseurl,);
+            let url = format!("{}/customer_sources", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -31323,7 +27115,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "custom_activity_types_list",
+                operation_id: "customer_sources_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -31349,26 +27141,1107 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_create`]
+    /**Builder for [`ClientFieldLayoutsExt::field_layouts_by_entity`]
 
-[`ClientCustomFieldsExt::custom_activity_types_create`]: super::ClientCustomFieldsExt::custom_activity_types_create*/
+[`ClientFieldLayoutsExt::field_layouts_by_entity`]: super::ClientFieldLayoutsExt::field_layouts_by_entity*/
     #[derive(Debug, Clone)]
-    pub struct CustomActivityTypesCreate<'a> {
+    pub struct FieldLayoutsByEntity<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CustomActivityTypeCreate, String>,
+        entity_type: Result<types::FieldLayoutEntityType, String>,
+        pipeline_id: Result<Option<i64>, String>,
     }
-    impl<'a> CustomActivityTypesCreate<'a> {
+    impl<'a> FieldLayoutsByEntity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                entity_type: Err("entity_type was not initialized".to_string()),
+                pipeline_id: Ok(None),
+            }
+        }
+        pub fn entity_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::FieldLayoutEntityType>,
+        {
+            self.entity_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `FieldLayoutEntityType` for entity_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn pipeline_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.pipeline_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for pipeline_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/field_layouts/by_entity/{entity_type}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FieldLayout>, Error<types::ErrorBody>> {
+            let Self { client, entity_type, pipeline_id } = self;
+            let entity_type = entity_type.map_err(Error::InvalidRequest)?;
+            let pipeline_id = pipeline_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/field_layouts/by_entity/{}", client.baseurl, encode_path(&
+                entity_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("pipeline_id", &pipeline_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "field_layouts_by_entity",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::lead_statuses_list`]
+
+[`ClientLeadsExt::lead_statuses_list`]: super::ClientLeadsExt::lead_statuses_list*/
+    #[derive(Debug, Clone)]
+    pub struct LeadStatusesList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> LeadStatusesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/lead_statuses`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LeadStatusList>, Error<types::ErrorBody>> {
+            let Self { client } = self;
+            let url = format!("{}/lead_statuses", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "lead_statuses_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_create`]
+
+[`ClientLeadsExt::leads_create`]: super::ClientLeadsExt::leads_create*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadCreate, String>,
+    }
+    impl<'a> LeadsCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CustomActivityTypeCreate>,
+            V: std::convert::TryInto<types::LeadCreate>,
+            <V as std::convert::TryInto<types::LeadCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadCreate,
+            ) -> types::builder::LeadCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/leads`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::LeadCreate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/leads", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_bulk_create`]
+
+[`ClientLeadsExt::leads_bulk_create`]: super::ClientLeadsExt::leads_bulk_create*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsBulkCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadBulkCreate, String>,
+    }
+    impl<'a> LeadsBulkCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LeadBulkCreate>,
             <V as std::convert::TryInto<
-                types::CustomActivityTypeCreate,
+                types::LeadBulkCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadBulkCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadBulkCreate,
+            ) -> types::builder::LeadBulkCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/leads/bulk_create`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LeadBulkResult>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::LeadBulkCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/leads/bulk_create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_bulk_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_bulk_update`]
+
+[`ClientLeadsExt::leads_bulk_update`]: super::ClientLeadsExt::leads_bulk_update*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsBulkUpdate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadBulkUpdate, String>,
+    }
+    impl<'a> LeadsBulkUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LeadBulkUpdate>,
+            <V as std::convert::TryInto<
+                types::LeadBulkUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadBulkUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadBulkUpdate,
+            ) -> types::builder::LeadBulkUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/leads/bulk_update`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LeadBulkResult>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::LeadBulkUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/leads/bulk_update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_bulk_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_search`]
+
+[`ClientLeadsExt::leads_search`]: super::ClientLeadsExt::leads_search*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsSearch<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadSearch, String>,
+    }
+    impl<'a> LeadsSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LeadSearch>,
+            <V as std::convert::TryInto<types::LeadSearch>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadSearch,
+            ) -> types::builder::LeadSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/leads/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LeadList>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::LeadSearch::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/leads/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_upsert`]
+
+[`ClientLeadsExt::leads_upsert`]: super::ClientLeadsExt::leads_upsert*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsUpsert<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadUpsert, String>,
+    }
+    impl<'a> LeadsUpsert<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LeadUpsert>,
+            <V as std::convert::TryInto<types::LeadUpsert>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadUpsert` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadUpsert,
+            ) -> types::builder::LeadUpsert,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/leads/upsert`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::LeadUpsert::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/leads/upsert", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_upsert",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_get`]
+
+[`ClientLeadsExt::leads_get`]: super::ClientLeadsExt::leads_get*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsGet<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+    }
+    impl<'a> LeadsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/leads/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/leads/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_update`]
+
+[`ClientLeadsExt::leads_update`]: super::ClientLeadsExt::leads_update*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadUpdate, String>,
+    }
+    impl<'a> LeadsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LeadUpdate>,
+            <V as std::convert::TryInto<types::LeadUpdate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadUpdate,
+            ) -> types::builder::LeadUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/leads/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Lead>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::LeadUpdate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/leads/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_delete`]
+
+[`ClientLeadsExt::leads_delete`]: super::ClientLeadsExt::leads_delete*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> LeadsDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/leads/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/leads/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientLeadsExt::leads_activities_list`]
+
+[`ClientLeadsExt::leads_activities_list`]: super::ClientLeadsExt::leads_activities_list*/
+    #[derive(Debug, Clone)]
+    pub struct LeadsActivitiesList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::EntityActivitiesRequest, String>,
+    }
+    impl<'a> LeadsActivitiesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EntityActivitiesRequest>,
+            <V as std::convert::TryInto<
+                types::EntityActivitiesRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -31376,7 +28249,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `CustomActivityTypeCreate` for body failed: {}", s
+                        "conversion to `EntityActivitiesRequest` for body failed: {}", s
                     )
                 });
             self
@@ -31384,24 +28257,27 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CustomActivityTypeCreate,
-            ) -> types::builder::CustomActivityTypeCreate,
+                types::builder::EntityActivitiesRequest,
+            ) -> types::builder::EntityActivitiesRequest,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/custom_activity_types`
+        ///Sends a `POST` request to `/leads/{id}/activities`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, Error<types::ErrorBody>> {
-            let Self { client, body } = self;
+        ) -> Result<ResponseValue<types::ActivityList>, Error<types::ErrorBody>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CustomActivityTypeCreate::try_from(v)
+                    types::EntityActivitiesRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/custom_activity_types", client.baseurl,);
+            let url = format!(
+                "{}/leads/{}/activities", client.baseurl, encode_path(& id.to_string()),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -31422,7 +28298,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "custom_activity_types_create",
+                operation_id: "leads_activities_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -31448,15 +28324,809 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_get`]
+    /**Builder for [`ClientLeadsExt::leads_convert`]
 
-[`ClientCustomFieldsExt::custom_activity_types_get`]: super::ClientCustomFieldsExt::custom_activity_types_get*/
+[`ClientLeadsExt::leads_convert`]: super::ClientLeadsExt::leads_convert*/
     #[derive(Debug, Clone)]
-    pub struct CustomActivityTypesGet<'a> {
+    pub struct LeadsConvert<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::LeadConvert, String>,
+    }
+    impl<'a> LeadsConvert<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LeadConvert>,
+            <V as std::convert::TryInto<types::LeadConvert>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LeadConvert` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LeadConvert,
+            ) -> types::builder::LeadConvert,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/leads/{id}/convert`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LeadConversion>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::LeadConvert::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/leads/{}/convert", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "leads_convert",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::loss_reasons_list`]
+
+[`ClientOpportunitiesExt::loss_reasons_list`]: super::ClientOpportunitiesExt::loss_reasons_list*/
+    #[derive(Debug, Clone)]
+    pub struct LossReasonsList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> LossReasonsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/loss_reasons`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LossReasonList>, Error<types::ErrorBody>> {
+            let Self { client } = self;
+            let url = format!("{}/loss_reasons", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "loss_reasons_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::opportunities_create`]
+
+[`ClientOpportunitiesExt::opportunities_create`]: super::ClientOpportunitiesExt::opportunities_create*/
+    #[derive(Debug, Clone)]
+    pub struct OpportunitiesCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::OpportunityCreate, String>,
+    }
+    impl<'a> OpportunitiesCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OpportunityCreate>,
+            <V as std::convert::TryInto<
+                types::OpportunityCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OpportunityCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OpportunityCreate,
+            ) -> types::builder::OpportunityCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/opportunities`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Opportunity>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OpportunityCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/opportunities", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "opportunities_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::opportunities_bulk_create`]
+
+[`ClientOpportunitiesExt::opportunities_bulk_create`]: super::ClientOpportunitiesExt::opportunities_bulk_create*/
+    #[derive(Debug, Clone)]
+    pub struct OpportunitiesBulkCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::OpportunityBulkCreate, String>,
+    }
+    impl<'a> OpportunitiesBulkCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OpportunityBulkCreate>,
+            <V as std::convert::TryInto<
+                types::OpportunityBulkCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `OpportunityBulkCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OpportunityBulkCreate,
+            ) -> types::builder::OpportunityBulkCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/opportunities/bulk_create`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::OpportunityBulkResult>,
+            Error<types::ErrorBody>,
+        > {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OpportunityBulkCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/opportunities/bulk_create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "opportunities_bulk_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::opportunities_search`]
+
+[`ClientOpportunitiesExt::opportunities_search`]: super::ClientOpportunitiesExt::opportunities_search*/
+    #[derive(Debug, Clone)]
+    pub struct OpportunitiesSearch<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::OpportunitySearch, String>,
+    }
+    impl<'a> OpportunitiesSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OpportunitySearch>,
+            <V as std::convert::TryInto<
+                types::OpportunitySearch,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OpportunitySearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OpportunitySearch,
+            ) -> types::builder::OpportunitySearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/opportunities/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OpportunityList>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OpportunitySearch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/opportunities/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "opportunities_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::opportunities_get`]
+
+[`ClientOpportunitiesExt::opportunities_get`]: super::ClientOpportunitiesExt::opportunities_get*/
+    #[derive(Debug, Clone)]
+    pub struct OpportunitiesGet<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+    }
+    impl<'a> OpportunitiesGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/opportunities/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Opportunity>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/opportunities/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "opportunities_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::opportunities_update`]
+
+[`ClientOpportunitiesExt::opportunities_update`]: super::ClientOpportunitiesExt::opportunities_update*/
+    #[derive(Debug, Clone)]
+    pub struct OpportunitiesUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::OpportunityUpdate, String>,
+    }
+    impl<'a> OpportunitiesUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OpportunityUpdate>,
+            <V as std::convert::TryInto<
+                types::OpportunityUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OpportunityUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OpportunityUpdate,
+            ) -> types::builder::OpportunityUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/opportunities/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Opportunity>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OpportunityUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/opportunities/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "opportunities_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::opportunities_delete`]
+
+[`ClientOpportunitiesExt::opportunities_delete`]: super::ClientOpportunitiesExt::opportunities_delete*/
+    #[derive(Debug, Clone)]
+    pub struct OpportunitiesDelete<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
-    impl<'a> CustomActivityTypesGet<'a> {
+    impl<'a> OpportunitiesDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -31472,15 +29142,1181 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/custom_activity_types/{id}`
+        ///Sends a `DELETE` request to `/opportunities/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, Error<types::ErrorBody>> {
+        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_activity_types/{}", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/opportunities/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "opportunities_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_create`]
+
+[`ClientPeopleExt::people_create`]: super::ClientPeopleExt::people_create*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::PersonCreate, String>,
+    }
+    impl<'a> PeopleCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PersonCreate>,
+            <V as std::convert::TryInto<types::PersonCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PersonCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonCreate,
+            ) -> types::builder::PersonCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/people`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PersonCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/people", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_bulk_create`]
+
+[`ClientPeopleExt::people_bulk_create`]: super::ClientPeopleExt::people_bulk_create*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleBulkCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::PersonBulkCreate, String>,
+    }
+    impl<'a> PeopleBulkCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PersonBulkCreate>,
+            <V as std::convert::TryInto<
+                types::PersonBulkCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PersonBulkCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonBulkCreate,
+            ) -> types::builder::PersonBulkCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/people/bulk_create`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PersonBulkResult>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PersonBulkCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/people/bulk_create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_bulk_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_bulk_update`]
+
+[`ClientPeopleExt::people_bulk_update`]: super::ClientPeopleExt::people_bulk_update*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleBulkUpdate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::PersonBulkUpdate, String>,
+    }
+    impl<'a> PeopleBulkUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PersonBulkUpdate>,
+            <V as std::convert::TryInto<
+                types::PersonBulkUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PersonBulkUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonBulkUpdate,
+            ) -> types::builder::PersonBulkUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/people/bulk_update`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PersonBulkResult>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PersonBulkUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/people/bulk_update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_bulk_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_fetch_by_email`]
+
+[`ClientPeopleExt::people_fetch_by_email`]: super::ClientPeopleExt::people_fetch_by_email*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleFetchByEmail<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::FetchByEmail, String>,
+    }
+    impl<'a> PeopleFetchByEmail<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::FetchByEmail>,
+            <V as std::convert::TryInto<types::FetchByEmail>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `FetchByEmail` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::FetchByEmail,
+            ) -> types::builder::FetchByEmail,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/people/fetch_by_email`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::FetchByEmail::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/people/fetch_by_email", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_fetch_by_email",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_search`]
+
+[`ClientPeopleExt::people_search`]: super::ClientPeopleExt::people_search*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleSearch<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::PersonSearch, String>,
+    }
+    impl<'a> PeopleSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PersonSearch>,
+            <V as std::convert::TryInto<types::PersonSearch>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PersonSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonSearch,
+            ) -> types::builder::PersonSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/people/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PersonList>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PersonSearch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/people/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_get`]
+
+[`ClientPeopleExt::people_get`]: super::ClientPeopleExt::people_get*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleGet<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+    }
+    impl<'a> PeopleGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/people/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/people/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_update`]
+
+[`ClientPeopleExt::people_update`]: super::ClientPeopleExt::people_update*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::PersonUpdate, String>,
+    }
+    impl<'a> PeopleUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PersonUpdate>,
+            <V as std::convert::TryInto<types::PersonUpdate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PersonUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonUpdate,
+            ) -> types::builder::PersonUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/people/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Person>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PersonUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/people/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_delete`]
+
+[`ClientPeopleExt::people_delete`]: super::ClientPeopleExt::people_delete*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> PeopleDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/people/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/people/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientPeopleExt::people_activities_list`]
+
+[`ClientPeopleExt::people_activities_list`]: super::ClientPeopleExt::people_activities_list*/
+    #[derive(Debug, Clone)]
+    pub struct PeopleActivitiesList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::EntityActivitiesRequest, String>,
+    }
+    impl<'a> PeopleActivitiesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EntityActivitiesRequest>,
+            <V as std::convert::TryInto<
+                types::EntityActivitiesRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `EntityActivitiesRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::EntityActivitiesRequest,
+            ) -> types::builder::EntityActivitiesRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/people/{id}/activities`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ActivityList>, Error<types::ErrorBody>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::EntityActivitiesRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/people/{}/activities", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "people_activities_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::pipeline_stages_list`]
+
+[`ClientOpportunitiesExt::pipeline_stages_list`]: super::ClientOpportunitiesExt::pipeline_stages_list*/
+    #[derive(Debug, Clone)]
+    pub struct PipelineStagesList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> PipelineStagesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/pipeline_stages`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PipelineStageList>, Error<types::ErrorBody>> {
+            let Self { client } = self;
+            let url = format!("{}/pipeline_stages", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pipeline_stages_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOpportunitiesExt::pipeline_stages_by_pipeline`]
+
+[`ClientOpportunitiesExt::pipeline_stages_by_pipeline`]: super::ClientOpportunitiesExt::pipeline_stages_by_pipeline*/
+    #[derive(Debug, Clone)]
+    pub struct PipelineStagesByPipeline<'a> {
+        client: &'a super::Client,
+        pipeline_id: Result<i64, String>,
+    }
+    impl<'a> PipelineStagesByPipeline<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                pipeline_id: Err("pipeline_id was not initialized".to_string()),
+            }
+        }
+        pub fn pipeline_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.pipeline_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for pipeline_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/pipeline_stages/pipeline/{pipeline_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PipelineStageList>, Error<types::ErrorBody>> {
+            let Self { client, pipeline_id } = self;
+            let pipeline_id = pipeline_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/pipeline_stages/pipeline/{}", client.baseurl, encode_path(&
+                pipeline_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -31501,7 +30337,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "custom_activity_types_get",
+                operation_id: "pipeline_stages_by_pipeline",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -31527,20 +30363,419 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientCustomFieldsExt::custom_activity_types_update`]
+    /**Builder for [`ClientOpportunitiesExt::pipelines_list`]
 
-[`ClientCustomFieldsExt::custom_activity_types_update`]: super::ClientCustomFieldsExt::custom_activity_types_update*/
+[`ClientOpportunitiesExt::pipelines_list`]: super::ClientOpportunitiesExt::pipelines_list*/
     #[derive(Debug, Clone)]
-    pub struct CustomActivityTypesUpdate<'a> {
+    pub struct PipelinesList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> PipelinesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/pipelines`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PipelineList>, Error<types::ErrorBody>> {
+            let Self { client } = self;
+            let url = format!("{}/pipelines", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pipelines_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientProjectsExt::projects_create`]
+
+[`ClientProjectsExt::projects_create`]: super::ClientProjectsExt::projects_create*/
+    #[derive(Debug, Clone)]
+    pub struct ProjectsCreate<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::ProjectCreate, String>,
+    }
+    impl<'a> ProjectsCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectCreate>,
+            <V as std::convert::TryInto<types::ProjectCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ProjectCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ProjectCreate,
+            ) -> types::builder::ProjectCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/projects`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Project>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ProjectCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/projects", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "projects_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientProjectsExt::projects_search`]
+
+[`ClientProjectsExt::projects_search`]: super::ClientProjectsExt::projects_search*/
+    #[derive(Debug, Clone)]
+    pub struct ProjectsSearch<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::ProjectSearch, String>,
+    }
+    impl<'a> ProjectsSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectSearch>,
+            <V as std::convert::TryInto<types::ProjectSearch>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ProjectSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ProjectSearch,
+            ) -> types::builder::ProjectSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/projects/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ProjectList>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ProjectSearch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/projects/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "projects_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientProjectsExt::projects_get`]
+
+[`ClientProjectsExt::projects_get`]: super::ClientProjectsExt::projects_get*/
+    #[derive(Debug, Clone)]
+    pub struct ProjectsGet<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::builder::CustomActivityTypeUpdate, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
     }
-    impl<'a> CustomActivityTypesUpdate<'a> {
+    impl<'a> ProjectsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Project>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "projects_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientProjectsExt::projects_update`]
+
+[`ClientProjectsExt::projects_update`]: super::ClientProjectsExt::projects_update*/
+    #[derive(Debug, Clone)]
+    pub struct ProjectsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::ProjectUpdate, String>,
+    }
+    impl<'a> ProjectsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -31553,47 +30788,56 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CustomActivityTypeUpdate>,
-            <V as std::convert::TryInto<
-                types::CustomActivityTypeUpdate,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ProjectUpdate>,
+            <V as std::convert::TryInto<types::ProjectUpdate>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `CustomActivityTypeUpdate` for body failed: {}", s
-                    )
+                    format!("conversion to `ProjectUpdate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CustomActivityTypeUpdate,
-            ) -> types::builder::CustomActivityTypeUpdate,
+                types::builder::ProjectUpdate,
+            ) -> types::builder::ProjectUpdate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/custom_activity_types/{id}`
+        ///Sends a `PUT` request to `/projects/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, Error<types::ErrorBody>> {
-            let Self { client, id, body } = self;
+        ) -> Result<ResponseValue<types::Project>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CustomActivityTypeUpdate::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::ProjectUpdate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_activity_types/{}", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/projects/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -31612,10 +30856,94 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "custom_activity_types_update",
+                operation_id: "projects_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientProjectsExt::projects_delete`]
+
+[`ClientProjectsExt::projects_delete`]: super::ClientProjectsExt::projects_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ProjectsDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ProjectsDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/projects/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "projects_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -31934,55 +31262,72 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientRelatedItemsExt::related_items_list`]
+    /**Builder for [`ClientTagsExt::tags_list`]
 
-[`ClientRelatedItemsExt::related_items_list`]: super::ClientRelatedItemsExt::related_items_list*/
+[`ClientTagsExt::tags_list`]: super::ClientTagsExt::tags_list*/
     #[derive(Debug, Clone)]
-    pub struct RelatedItemsList<'a> {
+    pub struct TagsList<'a> {
         client: &'a super::Client,
-        entity: Result<types::RelatedItemsListEntity, String>,
-        id: Result<i64, String>,
+        last_tag_value: Result<Option<::std::string::String>, String>,
+        sort_by: Result<Option<::std::string::String>, String>,
+        tag_names_only: Result<Option<bool>, String>,
     }
-    impl<'a> RelatedItemsList<'a> {
+    impl<'a> TagsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                entity: Err("entity was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                last_tag_value: Ok(None),
+                sort_by: Ok(None),
+                tag_names_only: Ok(None),
             }
         }
-        pub fn entity<V>(mut self, value: V) -> Self
+        pub fn last_tag_value<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RelatedItemsListEntity>,
+            V: std::convert::TryInto<::std::string::String>,
         {
-            self.entity = value
+            self.last_tag_value = value
                 .try_into()
+                .map(Some)
                 .map_err(|_| {
-                    "conversion to `RelatedItemsListEntity` for entity failed"
+                    "conversion to `:: std :: string :: String` for last_tag_value failed"
                         .to_string()
                 });
             self
         }
-        pub fn id<V>(mut self, value: V) -> Self
+        pub fn sort_by<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value
+            self.sort_by = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_by failed"
+                        .to_string()
+                });
             self
         }
-        ///Sends a `GET` request to `/{entity}/{id}/related`
+        pub fn tag_names_only<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.tag_names_only = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for tag_names_only failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tags`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RelatedItemList>, Error<types::ErrorBody>> {
-            let Self { client, entity, id } = self;
-            let entity = entity.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/related", client.baseurl, encode_path(& entity.to_string()),
-                encode_path(& id.to_string()),
-            );
+        ) -> Result<ResponseValue<types::TagList>, Error<types::ErrorBody>> {
+            let Self { client, last_tag_value, sort_by, tag_names_only } = self;
+            let last_tag_value = last_tag_value.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let tag_names_only = tag_names_only.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tags", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -31999,10 +31344,23 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "last_tag_value",
+                        &last_tag_value,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "tag_names_only",
+                        &tag_names_only,
+                    ),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "related_items_list",
+                operation_id: "tags_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -32028,35 +31386,252 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientRelatedItemsExt::related_items_add`]
+    /**Builder for [`ClientTasksExt::tasks_create`]
 
-[`ClientRelatedItemsExt::related_items_add`]: super::ClientRelatedItemsExt::related_items_add*/
+[`ClientTasksExt::tasks_create`]: super::ClientTasksExt::tasks_create*/
     #[derive(Debug, Clone)]
-    pub struct RelatedItemsAdd<'a> {
+    pub struct TasksCreate<'a> {
         client: &'a super::Client,
-        entity: Result<types::RelatedItemsAddEntity, String>,
-        id: Result<i64, String>,
-        body: Result<types::builder::RelatedItemRequest, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::TaskCreate, String>,
     }
-    impl<'a> RelatedItemsAdd<'a> {
+    impl<'a> TasksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                entity: Err("entity was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn entity<V>(mut self, value: V) -> Self
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RelatedItemsAddEntity>,
+            V: std::convert::TryInto<bool>,
         {
-            self.entity = value
+            self.custom_field_computed_values = value
                 .try_into()
+                .map(Some)
                 .map_err(|_| {
-                    "conversion to `RelatedItemsAddEntity` for entity failed".to_string()
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
                 });
             self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TaskCreate>,
+            <V as std::convert::TryInto<types::TaskCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TaskCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TaskCreate,
+            ) -> types::builder::TaskCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tasks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Task>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::TaskCreate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tasks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tasks_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientTasksExt::tasks_search`]
+
+[`ClientTasksExt::tasks_search`]: super::ClientTasksExt::tasks_search*/
+    #[derive(Debug, Clone)]
+    pub struct TasksSearch<'a> {
+        client: &'a super::Client,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::TaskSearch, String>,
+    }
+    impl<'a> TasksSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TaskSearch>,
+            <V as std::convert::TryInto<types::TaskSearch>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TaskSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TaskSearch,
+            ) -> types::builder::TaskSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tasks/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TaskList>, Error<types::ErrorBody>> {
+            let Self { client, custom_field_computed_values, body } = self;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::TaskSearch::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tasks/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tasks_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientTasksExt::tasks_get`]
+
+[`ClientTasksExt::tasks_get`]: super::ClientTasksExt::tasks_get*/
+    #[derive(Debug, Clone)]
+    pub struct TasksGet<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+    }
+    impl<'a> TasksGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+            }
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
@@ -32067,46 +31642,396 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tasks/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Task>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tasks_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientTasksExt::tasks_update`]
+
+[`ClientTasksExt::tasks_update`]: super::ClientTasksExt::tasks_update*/
+    #[derive(Debug, Clone)]
+    pub struct TasksUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        custom_field_computed_values: Result<Option<bool>, String>,
+        body: Result<types::builder::TaskUpdate, String>,
+    }
+    impl<'a> TasksUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                custom_field_computed_values: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn custom_field_computed_values<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.custom_field_computed_values = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for custom_field_computed_values failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RelatedItemRequest>,
-            <V as std::convert::TryInto<
-                types::RelatedItemRequest,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::TaskUpdate>,
+            <V as std::convert::TryInto<types::TaskUpdate>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RelatedItemRequest` for body failed: {}", s)
+                    format!("conversion to `TaskUpdate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RelatedItemRequest,
-            ) -> types::builder::RelatedItemRequest,
+                types::builder::TaskUpdate,
+            ) -> types::builder::TaskUpdate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/{entity}/{id}/related`
+        ///Sends a `PUT` request to `/tasks/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RelatedItemAdded>, Error<types::ErrorBody>> {
-            let Self { client, entity, id, body } = self;
-            let entity = entity.map_err(Error::InvalidRequest)?;
+        ) -> Result<ResponseValue<types::Task>, Error<types::ErrorBody>> {
+            let Self { client, id, custom_field_computed_values, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let custom_field_computed_values = custom_field_computed_values
+                .map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::RelatedItemRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::TaskUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/{}/{}/related", client.baseurl, encode_path(& entity.to_string()),
-                encode_path(& id.to_string()),
+                "{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),
             );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "custom_field_computed_values",
+                        &custom_field_computed_values,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tasks_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientTasksExt::tasks_delete`]
+
+[`ClientTasksExt::tasks_delete`]: super::ClientTasksExt::tasks_delete*/
+    #[derive(Debug, Clone)]
+    pub struct TasksDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> TasksDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/tasks/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteResult>, Error<types::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tasks_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientUsersExt::users_me`]
+
+[`ClientUsersExt::users_me`]: super::ClientUsersExt::users_me*/
+    #[derive(Debug, Clone)]
+    pub struct UsersMe<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> UsersMe<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/users/me`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
+            let Self { client } = self;
+            let url = format!("{}/users/me", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_me",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientUsersExt::users_search`]
+
+[`ClientUsersExt::users_search`]: super::ClientUsersExt::users_search*/
+    #[derive(Debug, Clone)]
+    pub struct UsersSearch<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserSearch, String>,
+    }
+    impl<'a> UsersSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserSearch>,
+            <V as std::convert::TryInto<types::UserSearch>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserSearch,
+            ) -> types::builder::UserSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserList>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UserSearch::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/search", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -32127,7 +32052,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "related_items_add",
+                operation_id: "users_search",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -32153,36 +32078,20 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientRelatedItemsExt::related_items_remove`]
+    /**Builder for [`ClientUsersExt::users_get`]
 
-[`ClientRelatedItemsExt::related_items_remove`]: super::ClientRelatedItemsExt::related_items_remove*/
+[`ClientUsersExt::users_get`]: super::ClientUsersExt::users_get*/
     #[derive(Debug, Clone)]
-    pub struct RelatedItemsRemove<'a> {
+    pub struct UsersGet<'a> {
         client: &'a super::Client,
-        entity: Result<types::RelatedItemsRemoveEntity, String>,
         id: Result<i64, String>,
-        body: Result<types::builder::RelatedItemRequest, String>,
     }
-    impl<'a> RelatedItemsRemove<'a> {
+    impl<'a> UsersGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                entity: Err("entity was not initialized".to_string()),
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
             }
-        }
-        pub fn entity<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::RelatedItemsRemoveEntity>,
-        {
-            self.entity = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `RelatedItemsRemoveEntity` for entity failed"
-                        .to_string()
-                });
-            self
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
@@ -32193,155 +32102,14 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::RelatedItemRequest>,
-            <V as std::convert::TryInto<
-                types::RelatedItemRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `RelatedItemRequest` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::RelatedItemRequest,
-            ) -> types::builder::RelatedItemRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `DELETE` request to `/{entity}/{id}/related`
+        ///Sends a `GET` request to `/users/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RelatedItemRemoved>, Error<types::ErrorBody>> {
-            let Self { client, entity, id, body } = self;
-            let entity = entity.map_err(Error::InvalidRequest)?;
+        ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
+            let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::RelatedItemRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/{}/{}/related", client.baseurl, encode_path(& entity.to_string()),
-                encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "related_items_remove",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientRelatedItemsExt::related_items_list_by_type`]
-
-[`ClientRelatedItemsExt::related_items_list_by_type`]: super::ClientRelatedItemsExt::related_items_list_by_type*/
-    #[derive(Debug, Clone)]
-    pub struct RelatedItemsListByType<'a> {
-        client: &'a super::Client,
-        entity: Result<types::RelatedItemsListByTypeEntity, String>,
-        id: Result<i64, String>,
-        related_entity: Result<types::RelatedItemsListByTypeRelatedEntity, String>,
-    }
-    impl<'a> RelatedItemsListByType<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                entity: Err("entity was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
-                related_entity: Err("related_entity was not initialized".to_string()),
-            }
-        }
-        pub fn entity<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::RelatedItemsListByTypeEntity>,
-        {
-            self.entity = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `RelatedItemsListByTypeEntity` for entity failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn related_entity<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::RelatedItemsListByTypeRelatedEntity>,
-        {
-            self.related_entity = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `RelatedItemsListByTypeRelatedEntity` for related_entity failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/{entity}/{id}/related/{related_entity}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::RelatedItemList>, Error<types::ErrorBody>> {
-            let Self { client, entity, id, related_entity } = self;
-            let entity = entity.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let related_entity = related_entity.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/related/{}", client.baseurl, encode_path(& entity.to_string()),
-                encode_path(& id.to_string()), encode_path(& related_entity.to_string()),
+                "{}/users/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -32362,7 +32130,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "related_items_list_by_type",
+                operation_id: "users_get",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -32822,226 +32590,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientTagsExt::tags_list`]
-
-[`ClientTagsExt::tags_list`]: super::ClientTagsExt::tags_list*/
-    #[derive(Debug, Clone)]
-    pub struct TagsList<'a> {
-        client: &'a super::Client,
-        last_tag_value: Result<Option<::std::string::String>, String>,
-        sort_by: Result<Option<::std::string::String>, String>,
-        tag_names_only: Result<Option<bool>, String>,
-    }
-    impl<'a> TagsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                last_tag_value: Ok(None),
-                sort_by: Ok(None),
-                tag_names_only: Ok(None),
-            }
-        }
-        pub fn last_tag_value<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.last_tag_value = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for last_tag_value failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn sort_by<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.sort_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort_by failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn tag_names_only<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.tag_names_only = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for tag_names_only failed".to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/tags`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TagList>, Error<types::ErrorBody>> {
-            let Self { client, last_tag_value, sort_by, tag_names_only } = self;
-            let last_tag_value = last_tag_value.map_err(Error::InvalidRequest)?;
-            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
-            let tag_names_only = tag_names_only.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/tags", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "last_tag_value",
-                        &last_tag_value,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "tag_names_only",
-                        &tag_names_only,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tags_list",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`ClientFieldLayoutsExt::field_layouts_by_entity`]
-
-[`ClientFieldLayoutsExt::field_layouts_by_entity`]: super::ClientFieldLayoutsExt::field_layouts_by_entity*/
-    #[derive(Debug, Clone)]
-    pub struct FieldLayoutsByEntity<'a> {
-        client: &'a super::Client,
-        entity_type: Result<types::FieldLayoutEntityType, String>,
-        pipeline_id: Result<Option<i64>, String>,
-    }
-    impl<'a> FieldLayoutsByEntity<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                entity_type: Err("entity_type was not initialized".to_string()),
-                pipeline_id: Ok(None),
-            }
-        }
-        pub fn entity_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::FieldLayoutEntityType>,
-        {
-            self.entity_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `FieldLayoutEntityType` for entity_type failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn pipeline_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.pipeline_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for pipeline_id failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/field_layouts/by_entity/{entity_type}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::FieldLayout>, Error<types::ErrorBody>> {
-            let Self { client, entity_type, pipeline_id } = self;
-            let entity_type = entity_type.map_err(Error::InvalidRequest)?;
-            let pipeline_id = pipeline_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/field_layouts/by_entity/{}", client.baseurl, encode_path(&
-                entity_type.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("pipeline_id", &pipeline_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "field_layouts_by_entity",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
     /**Builder for [`ClientFilesExt::files_list`]
 
 [`ClientFilesExt::files_list`]: super::ClientFilesExt::files_list*/
@@ -33337,6 +32885,460 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "files_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRelatedItemsExt::related_items_list`]
+
+[`ClientRelatedItemsExt::related_items_list`]: super::ClientRelatedItemsExt::related_items_list*/
+    #[derive(Debug, Clone)]
+    pub struct RelatedItemsList<'a> {
+        client: &'a super::Client,
+        entity: Result<types::RelatedItemsListEntity, String>,
+        id: Result<i64, String>,
+    }
+    impl<'a> RelatedItemsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                entity: Err("entity was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn entity<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemsListEntity>,
+        {
+            self.entity = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `RelatedItemsListEntity` for entity failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/{entity}/{id}/related`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RelatedItemList>, Error<types::ErrorBody>> {
+            let Self { client, entity, id } = self;
+            let entity = entity.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/related", client.baseurl, encode_path(& entity.to_string()),
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "related_items_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRelatedItemsExt::related_items_add`]
+
+[`ClientRelatedItemsExt::related_items_add`]: super::ClientRelatedItemsExt::related_items_add*/
+    #[derive(Debug, Clone)]
+    pub struct RelatedItemsAdd<'a> {
+        client: &'a super::Client,
+        entity: Result<types::RelatedItemsAddEntity, String>,
+        id: Result<i64, String>,
+        body: Result<types::builder::RelatedItemRequest, String>,
+    }
+    impl<'a> RelatedItemsAdd<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                entity: Err("entity was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn entity<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemsAddEntity>,
+        {
+            self.entity = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `RelatedItemsAddEntity` for entity failed".to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemRequest>,
+            <V as std::convert::TryInto<
+                types::RelatedItemRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RelatedItemRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RelatedItemRequest,
+            ) -> types::builder::RelatedItemRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/{entity}/{id}/related`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RelatedItemAdded>, Error<types::ErrorBody>> {
+            let Self { client, entity, id, body } = self;
+            let entity = entity.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::RelatedItemRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/related", client.baseurl, encode_path(& entity.to_string()),
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "related_items_add",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRelatedItemsExt::related_items_remove`]
+
+[`ClientRelatedItemsExt::related_items_remove`]: super::ClientRelatedItemsExt::related_items_remove*/
+    #[derive(Debug, Clone)]
+    pub struct RelatedItemsRemove<'a> {
+        client: &'a super::Client,
+        entity: Result<types::RelatedItemsRemoveEntity, String>,
+        id: Result<i64, String>,
+        body: Result<types::builder::RelatedItemRequest, String>,
+    }
+    impl<'a> RelatedItemsRemove<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                entity: Err("entity was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn entity<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemsRemoveEntity>,
+        {
+            self.entity = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `RelatedItemsRemoveEntity` for entity failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemRequest>,
+            <V as std::convert::TryInto<
+                types::RelatedItemRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RelatedItemRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RelatedItemRequest,
+            ) -> types::builder::RelatedItemRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/{entity}/{id}/related`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RelatedItemRemoved>, Error<types::ErrorBody>> {
+            let Self { client, entity, id, body } = self;
+            let entity = entity.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::RelatedItemRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/related", client.baseurl, encode_path(& entity.to_string()),
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "related_items_remove",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRelatedItemsExt::related_items_list_by_type`]
+
+[`ClientRelatedItemsExt::related_items_list_by_type`]: super::ClientRelatedItemsExt::related_items_list_by_type*/
+    #[derive(Debug, Clone)]
+    pub struct RelatedItemsListByType<'a> {
+        client: &'a super::Client,
+        entity: Result<types::RelatedItemsListByTypeEntity, String>,
+        id: Result<i64, String>,
+        related_entity: Result<types::RelatedItemsListByTypeRelatedEntity, String>,
+    }
+    impl<'a> RelatedItemsListByType<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                entity: Err("entity was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                related_entity: Err("related_entity was not initialized".to_string()),
+            }
+        }
+        pub fn entity<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemsListByTypeEntity>,
+        {
+            self.entity = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `RelatedItemsListByTypeEntity` for entity failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn related_entity<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RelatedItemsListByTypeRelatedEntity>,
+        {
+            self.related_entity = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `RelatedItemsListByTypeRelatedEntity` for related_entity failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/{entity}/{id}/related/{related_entity}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RelatedItemList>, Error<types::ErrorBody>> {
+            let Self { client, entity, id, related_entity } = self;
+            let entity = entity.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let related_entity = related_entity.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/related/{}", client.baseurl, encode_path(& entity.to_string()),
+                encode_path(& id.to_string()), encode_path(& related_entity.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "related_items_list_by_type",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

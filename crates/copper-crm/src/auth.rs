@@ -69,6 +69,8 @@ impl Credentials {
                 );
             }
             Credentials::OAuthToken(token) => {
+                // Check the token itself: "Bearer " alone is not empty.
+                sensitive(token.expose_secret(), "OAuth token")?;
                 headers.insert(
                     AUTHORIZATION,
                     sensitive(&format!("Bearer {}", token.expose_secret()), "OAuth token")?,
@@ -112,7 +114,9 @@ mod tests {
 
     #[test]
     fn api_key_headers_are_sensitive_and_complete() {
-        let h = Credentials::api_key("k-123", "me@example.com").headers().unwrap();
+        let h = Credentials::api_key("k-123", "me@example.com")
+            .headers()
+            .unwrap();
         assert_eq!(h["x-pw-accesstoken"], "k-123");
         assert!(h["x-pw-accesstoken"].is_sensitive());
         assert!(h["x-pw-useremail"].is_sensitive());
@@ -128,7 +132,9 @@ mod tests {
 
     #[test]
     fn bad_secrets_are_refused_without_echoing_them() {
-        let err = Credentials::api_key("bad\nkey-SECRET", "me@example.com").headers().unwrap_err();
+        let err = Credentials::api_key("bad\nkey-SECRET", "me@example.com")
+            .headers()
+            .unwrap_err();
         assert!(!err.to_string().contains("SECRET"), "{err}");
         assert!(Credentials::oauth_token("  ").headers().is_err());
     }

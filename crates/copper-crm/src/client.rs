@@ -11,11 +11,11 @@ use progenitor_client::ResponseValue;
 use reqwest::header::{HeaderValue, USER_AGENT};
 use url::Url;
 
+use crate::Error;
 use crate::auth::Credentials;
 use crate::executor::{ClientStats, Counters, RequestExecutor};
 use crate::limits::{Limiter, RateLimits};
 use crate::retry::RetryPolicy;
-use crate::Error;
 
 /// Copper's production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.copper.com/developer_api/v1";
@@ -45,6 +45,7 @@ pub(crate) struct Inner {
     pub(crate) executor: Arc<RequestExecutor>,
     pub(crate) limits: RateLimits,
     pub(crate) computed_values: bool,
+    #[allow(dead_code)] // filled by the custom-field registry
     pub(crate) registry: crate::custom_fields::RegistryCache,
 }
 
@@ -137,7 +138,9 @@ impl Client {
         operation: &'static str,
         fut: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorBody>>>,
     ) -> Result<T, Error> {
-        self.call(operation, fut).await.map(ResponseValue::into_inner)
+        self.call(operation, fut)
+            .await
+            .map(ResponseValue::into_inner)
     }
 
     /// Send a JSON body the generated types cannot express (an explicit
@@ -157,10 +160,15 @@ impl Client {
             .raw
             .client()
             .request(method, url)
-            .header(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"))
+            .header(
+                reqwest::header::ACCEPT,
+                HeaderValue::from_static("application/json"),
+            )
             .header(
                 "api-version",
-                HeaderValue::from_static(<copper_crm_raw::Client as copper_crm_raw::ClientInfo<Hooks>>::api_version()),
+                HeaderValue::from_static(<copper_crm_raw::Client as copper_crm_raw::ClientInfo<
+                    Hooks,
+                >>::api_version()),
             )
             .query(query)
             .json(body)
@@ -171,12 +179,17 @@ impl Client {
             .executor
             .run(self.inner.raw.client(), request, operation)
             .await
-            .map_err(|source| Error::Transport { operation, kind: crate::error::TransportKind::of(&source), source })?;
+            .map_err(|source| Error::Transport {
+                operation,
+                kind: crate::error::TransportKind::of(&source),
+                source,
+            })?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|source| Error::Transport { operation, kind: crate::error::TransportKind::of(&source), source })?;
+        let bytes = response.bytes().await.map_err(|source| Error::Transport {
+            operation,
+            kind: crate::error::TransportKind::of(&source),
+            source,
+        })?;
         if status.is_success() {
             serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
                 operation,
@@ -190,7 +203,11 @@ impl Client {
             Err(if status.as_u16() == 429 {
                 Error::RateLimited { operation, body }
             } else {
-                Error::Api { operation, status: status.as_u16(), body }
+                Error::Api {
+                    operation,
+                    status: status.as_u16(),
+                    body,
+                }
             })
         }
     }
@@ -290,14 +307,20 @@ impl ClientBuilder {
     /// ```
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.credentials.ok_or_else(|| {
-            Error::InvalidInput("no credentials: call .api_key(key, email) or .oauth_token(token)".into())
+            Error::InvalidInput(
+                "no credentials: call .api_key(key, email) or .oauth_token(token)".into(),
+            )
         })?;
         let base_url = validate_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let mut headers = credentials.headers()?;
-        let agent = self.user_agent.unwrap_or_else(|| format!("copper-crm/{}", env!("CARGO_PKG_VERSION")));
+        let agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("copper-crm/{}", env!("CARGO_PKG_VERSION")));
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_str(&agent).map_err(|_| Error::InvalidInput("the user agent is not a valid header value".into()))?,
+            HeaderValue::from_str(&agent).map_err(|_| {
+                Error::InvalidInput("the user agent is not a valid header value".into())
+            })?,
         );
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -327,7 +350,8 @@ impl ClientBuilder {
 }
 
 fn validate_base_url(raw: &str) -> Result<String, Error> {
-    let url = Url::parse(raw).map_err(|e| Error::InvalidInput(format!("base URL {raw:?} is not a URL: {e}")))?;
+    let url = Url::parse(raw)
+        .map_err(|e| Error::InvalidInput(format!("base URL {raw:?} is not a URL: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" => {
@@ -343,10 +367,16 @@ fn validate_base_url(raw: &str) -> Result<String, Error> {
                 )));
             }
         }
-        other => return Err(Error::InvalidInput(format!("base URL {raw:?} has scheme {other:?}; use https"))),
+        other => {
+            return Err(Error::InvalidInput(format!(
+                "base URL {raw:?} has scheme {other:?}; use https"
+            )));
+        }
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::InvalidInput(format!("base URL {raw:?} must not have a query or fragment")));
+        return Err(Error::InvalidInput(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        )));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }

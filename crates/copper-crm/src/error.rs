@@ -168,13 +168,19 @@ impl Error {
     }
 
     /// Whether the request provably did not reach Copper (so it had no
-    /// effect). Only connection failures qualify.
+    /// effect): a refused connection, or input refused before sending.
     ///
     /// ```
-    /// assert!(!copper_crm::Error::InvalidInput("x".into()).never_reached_server());
+    /// assert!(copper_crm::Error::InvalidInput("x".into()).never_reached_server());
     /// ```
     pub fn never_reached_server(&self) -> bool {
-        matches!(self, Error::Transport { kind: TransportKind::Connect, .. } | Error::InvalidInput(_))
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            } | Error::InvalidInput(_)
+        )
     }
 
     /// Whether the outcome is unknown: the request may or may not have been
@@ -193,13 +199,20 @@ impl Error {
     }
 
     /// Turn an error of the generated client into ours.
-    pub(crate) async fn from_raw(operation: &'static str, e: progenitor_client::Error<ErrorBody>) -> Self {
+    pub(crate) async fn from_raw(
+        operation: &'static str,
+        e: progenitor_client::Error<ErrorBody>,
+    ) -> Self {
         use progenitor_client::Error as Raw;
         match e {
             Raw::ErrorResponse(rv) => Self::from_error_response(operation, rv),
-            Raw::CommunicationError(source) | Raw::ResponseBodyError(source) | Raw::InvalidUpgrade(source) => {
-                Error::Transport { operation, kind: TransportKind::of(&source), source }
-            }
+            Raw::CommunicationError(source)
+            | Raw::ResponseBodyError(source)
+            | Raw::InvalidUpgrade(source) => Error::Transport {
+                operation,
+                kind: TransportKind::of(&source),
+                source,
+            },
             Raw::InvalidResponsePayload(bytes, err) => Error::Decode {
                 operation,
                 status: None,
@@ -227,7 +240,11 @@ impl Error {
         if status == 429 {
             Error::RateLimited { operation, body }
         } else {
-            Error::Api { operation, status, body }
+            Error::Api {
+                operation,
+                status,
+                body,
+            }
         }
     }
 }
@@ -273,6 +290,10 @@ impl ApiErrorBody {
 impl fmt::Display for ApiErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.text();
-        if text.is_empty() { f.write_str("(no error text)") } else { f.write_str(&text) }
+        if text.is_empty() {
+            f.write_str("(no error text)")
+        } else {
+            f.write_str(&text)
+        }
     }
 }

@@ -95,9 +95,13 @@ impl RequestExecutor {
             // A body that cannot be cloned (a stream) gets one attempt.
             let (to_send, last) = match current.try_clone() {
                 Some(copy) if attempt < self.retry.max_attempts => (copy, false),
-                _ => (original.take().expect("present until the last attempt"), true),
+                _ => (
+                    original.take().expect("present until the last attempt"),
+                    true,
+                ),
             };
-            let may_retry = |after: Duration| !last && started.elapsed() + after < self.retry.max_elapsed;
+            let may_retry =
+                |after: Duration| !last && started.elapsed() + after < self.retry.max_elapsed;
 
             self.limiter.acquire(operation).await;
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
@@ -116,11 +120,18 @@ impl RequestExecutor {
                     if status.is_server_error() {
                         self.counters.server_errors.fetch_add(1, Ordering::Relaxed);
                     }
-                    let retryable = status == StatusCode::TOO_MANY_REQUESTS || (status.is_server_error() && idempotent);
+                    let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                        || (status.is_server_error() && idempotent);
                     if retryable {
                         let wait = self.retry.backoff(attempt, retry_after(&response));
                         if may_retry(wait) {
-                            tracing::info!(operation, attempt, status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
+                            tracing::info!(
+                                operation,
+                                attempt,
+                                status = status.as_u16(),
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying"
+                            );
                             drop(response);
                             tokio::time::sleep(wait).await;
                             continue;
@@ -129,7 +140,9 @@ impl RequestExecutor {
                     return Ok(normalize_error_body(response).await);
                 }
                 Err(e) => {
-                    self.counters.transport_errors.fetch_add(1, Ordering::Relaxed);
+                    self.counters
+                        .transport_errors
+                        .fetch_add(1, Ordering::Relaxed);
                     tracing::debug!(operation, %method, path, attempt, error = %e, "transport failure");
                     // A refused connection never reached Copper; anything else
                     // may have been processed and is retried only if repeating
@@ -137,7 +150,12 @@ impl RequestExecutor {
                     if e.is_connect() || idempotent {
                         let wait = self.retry.backoff(attempt, None);
                         if may_retry(wait) {
-                            tracing::info!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying after transport failure");
+                            tracing::info!(
+                                operation,
+                                attempt,
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying after transport failure"
+                            );
                             tokio::time::sleep(wait).await;
                             continue;
                         }
@@ -167,13 +185,19 @@ async fn normalize_error_body(response: Response) -> Response {
     let mut headers = response.headers().clone();
     let body = match response.bytes().await {
         Ok(b) => b,
-        Err(e) => bytes::Bytes::from(format!("(the error body could not be read: {e})").into_bytes()),
+        Err(e) => {
+            bytes::Bytes::from(format!("(the error body could not be read: {e})").into_bytes())
+        }
     };
     let is_object = serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
     let body = if is_object {
         body
     } else {
-        let text = if body.is_empty() { "(empty body)".to_string() } else { snippet(&body) };
+        let text = if body.is_empty() {
+            "(empty body)".to_string()
+        } else {
+            snippet(&body)
+        };
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.remove(reqwest::header::CONTENT_LENGTH);
         let json = serde_json::json!({ "error": text, "status": status.as_u16() });

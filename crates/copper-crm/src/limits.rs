@@ -64,8 +64,14 @@ impl RateLimits {
     /// ```
     pub fn copper() -> Self {
         RateLimits {
-            general: Some(Window { requests: 180, window: Duration::from_secs(60) }),
-            bulk: Some(Window { requests: 3, window: Duration::from_secs(1) }),
+            general: Some(Window {
+                requests: 180,
+                window: Duration::from_secs(60),
+            }),
+            bulk: Some(Window {
+                requests: 3,
+                window: Duration::from_secs(1),
+            }),
             burst: 1,
             jitter_allowance: Duration::from_millis(20),
         }
@@ -77,7 +83,12 @@ impl RateLimits {
     /// assert!(copper_crm::RateLimits::unlimited().general.is_none());
     /// ```
     pub fn unlimited() -> Self {
-        RateLimits { general: None, bulk: None, burst: 1, jitter_allowance: Duration::ZERO }
+        RateLimits {
+            general: None,
+            bulk: None,
+            burst: 1,
+            jitter_allowance: Duration::ZERO,
+        }
     }
 
     /// Every window `factor` times shorter (for tests and benchmarks against
@@ -88,7 +99,10 @@ impl RateLimits {
     /// assert_eq!(l.general.unwrap().window, std::time::Duration::from_secs(1));
     /// ```
     pub fn scaled(mut self, factor: f64) -> Self {
-        let scale = |w: Window| Window { requests: w.requests, window: w.window.div_f64(factor.max(f64::MIN_POSITIVE)) };
+        let scale = |w: Window| Window {
+            requests: w.requests,
+            window: w.window.div_f64(factor.max(f64::MIN_POSITIVE)),
+        };
         self.general = self.general.map(scale);
         self.bulk = self.bulk.map(scale);
         self
@@ -122,7 +136,8 @@ impl RateLimits {
     fn limiter(&self, w: Option<Window>) -> Option<Arc<DefaultDirectRateLimiter>> {
         let w = w?;
         let period = self.period(w).max(Duration::from_nanos(1));
-        let burst = NonZeroU32::new(self.burst.clamp(1, w.requests.max(1))).unwrap_or(NonZeroU32::MIN);
+        let burst =
+            NonZeroU32::new(self.burst.clamp(1, w.requests.max(1))).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::with_period(period)?.allow_burst(burst);
         Some(Arc::new(RateLimiter::direct(quota)))
     }
@@ -137,7 +152,10 @@ pub(crate) struct Limiter {
 
 impl Limiter {
     pub(crate) fn new(limits: &RateLimits) -> Self {
-        Limiter { general: limits.limiter(limits.general), bulk: limits.limiter(limits.bulk) }
+        Limiter {
+            general: limits.limiter(limits.general),
+            bulk: limits.limiter(limits.bulk),
+        }
     }
 
     /// Wait until a request for `operation` may go out.
@@ -164,14 +182,23 @@ mod tests {
 
     #[test]
     fn no_rolling_window_can_exceed_its_limit() {
-        for limits in [RateLimits::copper(), RateLimits { burst: 10, ..RateLimits::copper() }] {
+        for limits in [
+            RateLimits::copper(),
+            RateLimits {
+                burst: 10,
+                ..RateLimits::copper()
+            },
+        ] {
             for w in [limits.general.unwrap(), limits.bulk.unwrap()] {
                 let period = limits.period(w);
                 let burst = limits.burst.min(w.requests);
                 // Requests at 0 (burst of `burst`), period, 2*period, ...: how
                 // many fall in the first window of length `window`?
                 let paced = (w.window.as_nanos() as f64 / period.as_nanos() as f64).ceil() as u32;
-                assert!(burst - 1 + paced <= w.requests, "{w:?} burst {burst}: {paced} paced");
+                assert!(
+                    burst - 1 + paced <= w.requests,
+                    "{w:?} burst {burst}: {paced} paced"
+                );
             }
         }
     }
@@ -179,6 +206,6 @@ mod tests {
     #[test]
     fn copper_limits_keep_bulk_within_two_percent_of_the_ceiling() {
         let rate = RateLimits::copper().bulk_requests_per_second();
-        assert!(rate >= 2.94 && rate <= 3.0, "{rate}");
+        assert!((2.94..=3.0).contains(&rate), "{rate}");
     }
 }

@@ -51,7 +51,10 @@ impl RetryPolicy {
     /// assert_eq!(copper_crm::RetryPolicy::none().max_attempts, 1);
     /// ```
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// The same policy with every duration divided by `factor` (for tests
@@ -75,7 +78,10 @@ impl RetryPolicy {
         if let Some(after) = retry_after {
             return after.min(self.max_backoff);
         }
-        let exp = self.initial_backoff.saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
+        let exp = self.initial_backoff.saturating_mul(
+            1u32.checked_shl(retry.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
         let capped = exp.min(self.max_backoff);
         if self.jitter {
             // Full jitter, but never less than a quarter of the step.
@@ -110,12 +116,18 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        let p = RetryPolicy { jitter: false, ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            jitter: false,
+            ..RetryPolicy::default()
+        };
         assert_eq!(p.backoff(1, None), Duration::from_millis(500));
         assert_eq!(p.backoff(2, None), Duration::from_secs(1));
         assert_eq!(p.backoff(20, None), Duration::from_secs(30));
         assert_eq!(p.backoff(40, None), Duration::from_secs(30));
-        assert_eq!(p.backoff(1, Some(Duration::from_secs(90))), Duration::from_secs(30));
+        assert_eq!(
+            p.backoff(1, Some(Duration::from_secs(90))),
+            Duration::from_secs(30)
+        );
     }
 
     #[test]
@@ -123,16 +135,31 @@ mod tests {
         let p = RetryPolicy::default();
         for _ in 0..100 {
             let b = p.backoff(3, None);
-            assert!(b >= Duration::from_millis(500) && b <= Duration::from_secs(2), "{b:?}");
+            assert!(
+                b >= Duration::from_millis(500) && b <= Duration::from_secs(2),
+                "{b:?}"
+            );
         }
     }
 
     #[test]
     fn creates_are_not_idempotent() {
-        for op in ["webhooks_create", "activities_bulk_create", "leads_convert", "related_items_add", "files_attach"] {
+        for op in [
+            "webhooks_create",
+            "activities_bulk_create",
+            "leads_convert",
+            "related_items_add",
+            "files_attach",
+        ] {
             assert!(!is_idempotent(op), "{op}");
         }
-        for op in ["leads_upsert", "people_bulk_update", "related_items_remove", "tasks_delete", "leads_activities_list"] {
+        for op in [
+            "leads_upsert",
+            "people_bulk_update",
+            "related_items_remove",
+            "tasks_delete",
+            "leads_activities_list",
+        ] {
             assert!(is_idempotent(op), "{op}");
         }
     }

@@ -56,7 +56,7 @@ macro_rules! entity_handle {
             /// Create a record.
             ///
             /// ```no_run
-            /// # async fn run(client: copper_crm::Client, new_record: copper_crm::types::builder::$create) -> Result<(), copper_crm::Error> {
+            #[doc = concat!("# async fn run(client: copper_crm::Client, new_record: copper_crm::", stringify!($create), ") -> Result<(), copper_crm::Error> {")]
             #[doc = concat!("let created = client.", stringify!($accessor), "().create(new_record).await?;")]
             /// println!("created {}", created.id);
             /// # Ok(()) }
@@ -77,7 +77,7 @@ macro_rules! entity_handle {
             /// Use [`patch`](Self::patch) to clear attributes.
             ///
             /// ```no_run
-            /// # async fn run(client: copper_crm::Client, change: copper_crm::types::builder::$update) -> Result<(), copper_crm::Error> {
+            #[doc = concat!("# async fn run(client: copper_crm::Client, change: copper_crm::", stringify!($update), ") -> Result<(), copper_crm::Error> {")]
             #[doc = concat!("let updated = client.", stringify!($accessor), "().update(27140442, change).await?;")]
             /// # let _ = updated; Ok(()) }
             /// ```
@@ -97,8 +97,8 @@ macro_rules! entity_handle {
             /// (sent as explicit `null`s).
             ///
             /// ```no_run
-            /// # async fn run(client: copper_crm::Client, change: copper_crm::types::builder::$update) -> Result<(), copper_crm::Error> {
-            #[doc = concat!("let patch = copper_crm::Patch::<copper_crm::types::", stringify!($update), ">::new(change)?.clear(\"details\");")]
+            #[doc = concat!("# async fn run(client: copper_crm::Client, change: copper_crm::", stringify!($update), ") -> Result<(), copper_crm::Error> {")]
+            #[doc = concat!("let patch = copper_crm::Patch::<copper_crm::", stringify!($update), ">::new(change)?.clear(\"details\");")]
             #[doc = concat!("let updated = client.", stringify!($accessor), "().patch(27140442, patch).await?;")]
             /// # let _ = updated; Ok(()) }
             /// ```
@@ -222,7 +222,9 @@ impl People<'_> {
             .raw()
             .people_fetch_by_email()
             .custom_field_computed_values(self.client.computed_values())
-            .body(types::FetchByEmail { email: email.to_string() });
+            .body(types::FetchByEmail {
+                email: email.to_string(),
+            });
         self.client.send("people_fetch_by_email", call.send()).await
     }
 }
@@ -246,8 +248,9 @@ impl Leads<'_> {
         T: TryInto<types::LeadUpsert>,
         T::Error: std::fmt::Display,
     {
-        let body: types::LeadUpsert =
-            upsert.try_into().map_err(|e| Error::InvalidInput(format!("leads_upsert: {e}")))?;
+        let body: types::LeadUpsert = upsert
+            .try_into()
+            .map_err(|e| Error::InvalidInput(format!("leads_upsert: {e}")))?;
         let call = self
             .client
             .raw()
@@ -262,7 +265,8 @@ impl Leads<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: copper_crm::Client) -> Result<(), copper_crm::Error> {
-    /// let convert = serde_json::from_value(serde_json::json!({"details": {"person": {"name": "Ada Lovelace"}}})).unwrap();
+    /// let convert: copper_crm::types::LeadConvert =
+    ///     serde_json::from_value(serde_json::json!({"details": {"person": {"name": "Ada Lovelace"}}})).unwrap();
     /// let result = client.leads().convert(27140442, convert).await?;
     /// println!("person {}", result.person.id);
     /// # Ok(()) }
@@ -272,8 +276,9 @@ impl Leads<'_> {
         T: TryInto<types::LeadConvert>,
         T::Error: std::fmt::Display,
     {
-        let body: types::LeadConvert =
-            convert.try_into().map_err(|e| Error::InvalidInput(format!("leads_convert: {e}")))?;
+        let body: types::LeadConvert = convert
+            .try_into()
+            .map_err(|e| Error::InvalidInput(format!("leads_convert: {e}")))?;
         let call = self
             .client
             .raw()

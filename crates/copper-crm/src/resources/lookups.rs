@@ -51,7 +51,9 @@ impl Account<'_> {
     /// # let _ = account; Ok(()) }
     /// ```
     pub async fn get(&self) -> Result<types::Account, Error> {
-        self.client.send("account_get", self.client.raw().account_get().send()).await
+        self.client
+            .send("account_get", self.client.raw().account_get().send())
+            .await
     }
 }
 
@@ -65,7 +67,9 @@ impl Users<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn me(&self) -> Result<types::User, Error> {
-        self.client.send("users_me", self.client.raw().users_me().send()).await
+        self.client
+            .send("users_me", self.client.raw().users_me().send())
+            .await
     }
 
     /// Fetch a user by id.
@@ -76,6 +80,8 @@ impl Users<'_> {
     /// # let _ = user; Ok(()) }
     /// ```
     pub async fn get(&self, id: i64) -> Result<types::User, Error> {
-        self.client.send("users_get", self.client.raw().users_get().id(id).send()).await
+        self.client
+            .send("users_get", self.client.raw().users_get().id(id).send())
+            .await
     }
 }

@@ -15,7 +15,7 @@ use crate::Error;
 /// use copper_crm::Patch;
 /// use copper_crm::types::PersonUpdate;
 ///
-/// let patch = Patch::new(PersonUpdate::builder().title(Some("CTO".to_string())))
+/// let patch = Patch::<PersonUpdate>::new(PersonUpdate::builder().title(Some("CTO".to_string())))
 ///     .unwrap()
 ///     .clear("details")
 ///     .clear("assignee_id");
@@ -39,7 +39,10 @@ impl<U: Serialize> Patch<U> {
         let update = update
             .try_into()
             .map_err(|e| Error::InvalidInput(format!("invalid update: {e}")))?;
-        Ok(Patch { update, clear: Vec::new() })
+        Ok(Patch {
+            update,
+            clear: Vec::new(),
+        })
     }
 
     /// Also clear `attribute` (send it as `null`).
@@ -64,9 +67,9 @@ impl<U: Serialize> Patch<U> {
     pub fn to_json(&self) -> Result<Value, Error> {
         let mut json = serde_json::to_value(&self.update)
             .map_err(|e| Error::InvalidInput(format!("the update does not serialize: {e}")))?;
-        let map = json
-            .as_object_mut()
-            .ok_or_else(|| Error::InvalidInput("an update must serialize to a JSON object".into()))?;
+        let map = json.as_object_mut().ok_or_else(|| {
+            Error::InvalidInput("an update must serialize to a JSON object".into())
+        })?;
         for attribute in &self.clear {
             if map.get(attribute).is_some_and(|v| !v.is_null()) {
                 return Err(Error::InvalidInput(format!(
