@@ -69,8 +69,9 @@ impl Credentials {
                 );
             }
             Credentials::OAuthToken(token) => {
-                // Check the token itself: "Bearer " alone is not empty.
-                sensitive(token.expose_secret(), "OAuth token")?;
+                if token.expose_secret().trim().is_empty() {
+                    return Err(Error::InvalidInput("the OAuth token is empty".into()));
+                }
                 headers.insert(
                     AUTHORIZATION,
                     sensitive(&format!("Bearer {}", token.expose_secret()), "OAuth token")?,

@@ -45,7 +45,7 @@ pub(crate) struct Inner {
     pub(crate) executor: Arc<RequestExecutor>,
     pub(crate) limits: RateLimits,
     pub(crate) computed_values: bool,
-    #[allow(dead_code)] // filled by the custom-field registry
+    pub(crate) search_cap: u64,
     pub(crate) registry: crate::custom_fields::RegistryCache,
 }
 
@@ -113,6 +113,18 @@ impl Client {
     /// ```
     pub fn rate_limits(&self) -> &RateLimits {
         &self.inner.limits
+    }
+
+    /// How many matches of one search Copper lets a client page through
+    /// (default [`DEFAULT_SEARCH_CAP`](crate::search::DEFAULT_SEARCH_CAP));
+    /// searches that match more are split into date windows.
+    ///
+    /// ```
+    /// let c = copper_crm::Client::builder().oauth_token("t").search_cap(1_000).build().unwrap();
+    /// assert_eq!(c.search_cap(), 1_000);
+    /// ```
+    pub fn search_cap(&self) -> u64 {
+        self.inner.search_cap
     }
 
     /// Whether entity requests ask Copper for computed custom field values.
@@ -238,6 +250,7 @@ pub struct ClientBuilder {
     limits: Option<RateLimits>,
     retry: Option<RetryPolicy>,
     computed_values: bool,
+    search_cap: Option<u64>,
 }
 
 impl ClientBuilder {
@@ -297,6 +310,16 @@ impl ClientBuilder {
         self
     }
 
+    /// How many matches of one search Copper lets a client page through
+    /// (default [`DEFAULT_SEARCH_CAP`](crate::search::DEFAULT_SEARCH_CAP),
+    /// Copper's documented 100,000). Searches that match more are split
+    /// into date windows of at most this many records (see
+    /// [`SearchStream`](crate::search::SearchStream)). Must be at least 1.
+    pub fn search_cap(mut self, cap: u64) -> Self {
+        self.search_cap = Some(cap);
+        self
+    }
+
     /// Build the client.
     ///
     /// ```
@@ -328,6 +351,12 @@ impl ClientBuilder {
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))?;
+        let search_cap = self.search_cap.unwrap_or(crate::search::DEFAULT_SEARCH_CAP);
+        if search_cap == 0 {
+            return Err(Error::InvalidInput(
+                "the search cap must be at least 1".into(),
+            ));
+        }
         let limits = self.limits.unwrap_or_default();
         let executor = Arc::new(RequestExecutor {
             limiter: Limiter::new(&limits),
@@ -343,6 +372,7 @@ impl ClientBuilder {
                 executor,
                 limits,
                 computed_values: self.computed_values,
+                search_cap,
                 registry: Default::default(),
             }),
         })

@@ -86,6 +86,24 @@ pub enum Error {
         /// The unix second that holds too many records.
         second: i64,
     },
+    /// A search matches more records than Copper lets a search reach, and
+    /// the search cannot be split into date windows (users have no date
+    /// filter; a search with a custom `sort_by` that grew past the cap while
+    /// it was read cannot be resumed in order).
+    #[error(
+        "{operation} matches {} records, more than the {cap} a search can reach, and cannot be split ({reason}); narrow the filter",
+        .total.map(|t| format!("about {t}")).unwrap_or_else(|| "an unknown number of".into())
+    )]
+    SearchNotSplittable {
+        /// The search operation id.
+        operation: &'static str,
+        /// Copper's `X-PW-TOTAL`, when it sent one.
+        total: Option<u64>,
+        /// The search cap in force.
+        cap: u64,
+        /// Why the search cannot be split.
+        reason: &'static str,
+    },
 }
 
 /// The kind of a [`Error::Transport`].
@@ -137,7 +155,9 @@ impl Error {
             Error::RateLimited { .. } | Error::Transport { .. } => true,
             Error::Api { status, .. } => *status == 429 || *status >= 500,
             Error::Decode { status, .. } => status.is_some_and(|s| s >= 500),
-            Error::InvalidInput(_) | Error::SearchCapExceeded { .. } => false,
+            Error::InvalidInput(_)
+            | Error::SearchCapExceeded { .. }
+            | Error::SearchNotSplittable { .. } => false,
         }
     }
 

@@ -8,7 +8,22 @@
 //!   repeat a create that may have been applied ([`RetryPolicy`]), and one
 //!   [`Error`] type.
 //! - Resource handles for every record type (`client.people()`,
-//!   `client.leads()`, ...).
+//!   `client.leads()`, ...) and every other resource ([`resources`]:
+//!   lookups, tags, relations, connections, files, webhook subscriptions,
+//!   custom field definitions).
+//! - [`search`]: every search as a [`SearchStream`] of records that yields
+//!   each match exactly once, past Copper's 100,000-record cap, in flat
+//!   memory; [`filters`] builds the documented search filters.
+//! - [`custom_fields`]: a cached registry of definitions, typed values read
+//!   by field name on every record, writes and search filters by label.
+//! - [`bulk`]: `bulk_create`/`bulk_update` on every record handle: imports
+//!   at the rate-limit ceiling, from iterators or streams in flat memory, with
+//!   one outcome per record (created, updated, rejected, or unknown after an
+//!   ambiguous failure that could not be reconciled).
+//! - [`webhooks`]: notification parsing and a constant-time secret check.
+//! - [`oauth`]: the authorization-code flow for Copper apps.
+//! - [`enums`]: open enums (with `Unknown(String)`) for Copper's documented
+//!   string values, and typed accessors on the generated types.
 //!
 //! ```no_run
 //! use copper_crm::Client;
@@ -24,13 +39,19 @@
 #![deny(missing_docs)]
 
 mod auth;
+pub mod bulk;
 mod client;
-mod custom_fields;
+pub mod custom_fields;
+pub mod enums;
 mod error;
 mod executor;
 mod limits;
+pub mod oauth;
+mod redact;
 pub mod resources;
 pub mod retry;
+pub mod search;
+pub mod webhooks;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
@@ -38,7 +59,9 @@ pub use error::{ApiErrorBody, Error, TransportKind};
 pub use executor::ClientStats;
 pub use limits::{RateLimits, Window};
 pub use resources::Patch;
+pub use resources::RecordType;
 pub use retry::RetryPolicy;
+pub use search::{Page, SearchStream, filters};
 
 /// The request and response types, generated from the OpenAPI spec.
 pub use copper_crm_raw::types;

@@ -14,7 +14,7 @@ pub struct Account<'c> {
 /// Users of the account: `client.users()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl Client {
