@@ -1720,13 +1720,15 @@ Qualified), so this is an open string. New Leads get the account's default statu
             Default::default()
         }
     }
-    /**The records created by Convert a Lead. `company` and `opportunity` are only there when the conversion
-created (or attached) them; the docs show only an answer with all three.
+    /**The records created by Convert a Lead. `company` and `opportunity` are `null` (or absent) when the
+conversion created or attached none; the docs show only an answer with all three.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LeadConversion {
+        ///The Company the new Person belongs to, or `null` when there is none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company: ::std::option::Option<Company>,
+        ///The Opportunity created by the conversion, or `null` when none was requested.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub opportunity: ::std::option::Option<Opportunity>,
         pub person: Person,

@@ -65,3 +65,8 @@ pub use search::{Page, SearchStream, filters};
 
 /// The request and response types, generated from the OpenAPI spec.
 pub use copper_crm_raw::types;
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -114,6 +114,64 @@ async fn the_registry_is_fetched_once_and_shared_by_clones() {
     assert_eq!(sim.stats().requests_for(LIST), 3);
 }
 
+#[tokio::test]
+async fn changing_a_definition_through_the_client_refetches_the_registry() {
+    use copper_crm::types::{CustomFieldDefinitionCreate, CustomFieldDefinitionUpdate};
+
+    let sim = sim().await;
+    let client = client(&sim, false);
+    let before = client.custom_fields().registry().await.unwrap();
+    assert_eq!(sim.stats().requests_for(LIST), 1);
+
+    let created = client
+        .custom_field_definitions()
+        .create(
+            CustomFieldDefinitionCreate::builder()
+                .name("Shoe Size".to_string())
+                .data_type("Float".to_string())
+                .available_on(Some(vec!["person".to_string()])),
+        )
+        .await
+        .unwrap();
+    let after = client.custom_fields().registry().await.unwrap();
+    assert_eq!(
+        sim.stats().requests_for(LIST),
+        2,
+        "a create invalidates the cache"
+    );
+    assert_eq!(after.definitions().len(), before.definitions().len() + 1);
+    assert!(after.definitions().iter().any(|d| d.name == "Shoe Size"));
+
+    client
+        .custom_field_definitions()
+        .update(
+            created.id,
+            CustomFieldDefinitionUpdate::builder().name(Some("Boot Size".to_string())),
+        )
+        .await
+        .unwrap();
+    let renamed = client.custom_fields().registry().await.unwrap();
+    assert_eq!(
+        sim.stats().requests_for(LIST),
+        3,
+        "an update invalidates the cache"
+    );
+    assert!(renamed.definitions().iter().any(|d| d.name == "Boot Size"));
+
+    client
+        .custom_field_definitions()
+        .delete(created.id)
+        .await
+        .unwrap();
+    let gone = client.clone().custom_fields().registry().await.unwrap();
+    assert_eq!(
+        sim.stats().requests_for(LIST),
+        4,
+        "a delete invalidates the cache, for clones too"
+    );
+    assert_eq!(gone.definitions().len(), before.definitions().len());
+}
+
 fn client_for_other_account(sim: &SimHandle) -> Client {
     client(sim, false)
 }

@@ -80,6 +80,13 @@ impl RegistryCache {
             .clone()
     }
 
+    /// Forget the cached registry (after a definition was created, changed or
+    /// deleted through this client), so the next use fetches it again.
+    pub(crate) fn invalidate(&self) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = None;
+        self.missing().clear();
+    }
+
     fn store(&self, registry: &CustomFieldRegistry) {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(registry.clone());
     }

@@ -8,7 +8,10 @@ use crate::{Client, Error};
 
 /// The account's custom field definitions: `client.custom_field_definitions()`.
 ///
-/// Every call here goes to Copper; nothing is cached.
+/// Every call here goes to Copper; nothing is cached. Creating, changing or
+/// deleting a definition makes the client's cached
+/// [registry](crate::custom_fields::CustomFieldsHandle::registry) fetch again
+/// on its next use.
 #[derive(Debug, Clone, Copy)]
 pub struct CustomFieldDefinitions<'c> {
     client: &'c Client,
@@ -86,9 +89,13 @@ impl CustomFieldDefinitions<'_> {
             .raw()
             .custom_field_definitions_create()
             .body(body);
-        self.client
+        let answer = self
+            .client
             .send("custom_field_definitions_create", call.send())
-            .await
+            .await;
+        // The cached registry no longer matches the account.
+        self.client.inner.registry.invalidate();
+        answer
     }
 
     /// Change a definition: only the attributes set change (`options`, when
@@ -115,9 +122,13 @@ impl CustomFieldDefinitions<'_> {
             .custom_field_definitions_update()
             .id(id)
             .body(body);
-        self.client
+        let answer = self
+            .client
             .send("custom_field_definitions_update", call.send())
-            .await
+            .await;
+        // The cached registry no longer matches the account.
+        self.client.inner.registry.invalidate();
+        answer
     }
 
     /// Delete a definition (and its values on every record).
@@ -130,8 +141,12 @@ impl CustomFieldDefinitions<'_> {
     /// ```
     pub async fn delete(&self, id: i64) -> Result<types::DeleteResult, Error> {
         let call = self.client.raw().custom_field_definitions_delete().id(id);
-        self.client
+        let answer = self
+            .client
             .send("custom_field_definitions_delete", call.send())
-            .await
+            .await;
+        // The cached registry no longer matches the account.
+        self.client.inner.registry.invalidate();
+        answer
     }
 }
