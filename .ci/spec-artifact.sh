@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The published spec, checked by tools none of us wrote (issue 7): Redocly lint, openapi-spec-validator,
-# TypeScript declarations from openapi-typescript type-checked against tests/typescript/usage.ts, and the
-# static HTML reference.
+# TypeScript declarations from openapi-typescript type-checked against tests/typescript/usage.ts, the static
+# HTML reference, Schemathesis against copper-crm-sim, and a Python client from openapi-python-client driven
+# against copper-crm-sim by tests/python/smoke.py.
 #
-# Runs from a fresh clone with only Node.js (>= 20.19, with npm) and python3 (with pip and venv). Every tool
-# comes from the npm registry or PyPI at an exact version:
+# Runs from a fresh clone with only Node.js (>= 20.19, with npm), python3 (>= 3.11, with pip and venv) and
+# cargo. Every tool comes from the npm registry or PyPI at an exact version:
 #   npm:  tests/typescript/package.json + package-lock.json (@redocly/cli, openapi-typescript, typescript)
 #   PyPI: .ci/spec-requirements.txt, into a virtualenv under target/ (git-ignored)
 # Nothing is cached between runs: `npm ci` starts from an empty node_modules, the venv lives in target/.
@@ -50,7 +51,10 @@ check_prerequisites() {
             console.error(`error: Node.js ${process.versions.node} is too old: @redocly/cli needs 20.19 or newer`);
             process.exit(1);
         }'
+    python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+        fail "$(python3 --version) is too old: 3.11 or newer is needed (tomllib, Schemathesis 4)"
     python3 -m venv --help >/dev/null || fail "python3 has no venv module (Debian: apt-get install python3-venv)"
+    command -v cargo >/dev/null || fail "cargo not found (the checks against the simulator build it)"
     printf 'node %s, npm %s, %s\n' "$(node --version)" "$(npm --version 2>/dev/null)" "$(python3 --version)"
 }
 
@@ -63,13 +67,14 @@ install_npm_tools() {
         "$("$NPM_DIR/node_modules/.bin/tsc" --version | tr -dc '0-9.')"
 }
 
-# Later Python steps add their tools to $PY_REQUIREMENTS; they share this venv.
+# One venv for every Python tool of $PY_REQUIREMENTS.
 install_python_tools() {
     step "pip install -r $PY_REQUIREMENTS (into $PY_VENV)"
     mkdir -p "$TOOLS_DIR"
     python3 -m venv "$PY_VENV"
     "$PY_VENV/bin/python" -m pip install --quiet --requirement "$PY_REQUIREMENTS"
-    "$PY_VENV/bin/python" -m pip freeze --all | grep -i '^openapi-spec-validator=='
+    "$PY_VENV/bin/python" -m pip freeze --all |
+        grep -i -e '^openapi-spec-validator==' -e '^schemathesis==' -e '^openapi-python-client==' | paste -sd ' '
 }
 
 # --- Checks of the document --------------------------------------------------------------------------------
@@ -139,16 +144,28 @@ build_html_reference() {
     fi
 }
 
-# --- Against the simulator (issue 7 items 2 and 3; to be added once copper-crm-sim can be started) ----------
-#
-# Define the two steps here and call them from main after build_html_reference:
-#   check_with_schemathesis       schemathesis (PyPI) runs every operation of $SPEC against a freshly started
-#                                 copper-crm-sim (limits off, faults off) with the server-error, status-code,
-#                                 content-type and response-schema checks; zero failures.
-#   smoke_test_python_client      openapi-python-client (PyPI) generates a client from $SPEC into a git-ignored
-#                                 directory under target/ and a committed smoke script drives it against the sim.
-# Both add their pinned packages to $PY_REQUIREMENTS (install_python_tools installs them into $PY_VENV), and
-# share one helper that builds and starts copper-crm-sim on 127.0.0.1 and stops it from an EXIT trap.
+# --- Against the simulator ---------------------------------------------------------------------------------
+# Each of the two starts its own fresh copper-crm-sim (--seed-demo --limits off, no faults) through .ci/sim.sh.
+
+SIM_BINARY=target/debug/copper-crm-sim
+
+build_simulator() {
+    step "cargo build -p copper-crm-sim (for the checks against the simulator)"
+    cargo build --locked --quiet -p copper-crm-sim
+}
+
+# Every operation, the four checks of tests/schemathesis/schemathesis.toml, zero failures, and a
+# schema-validated 2xx answer from every operation (spec/README.md, "Conformance testing").
+check_with_schemathesis() {
+    step "schemathesis: every operation of $SPEC against copper-crm-sim"
+    bash tests/schemathesis/run.sh "$PY_VENV" "$SIM_BINARY" "$TOOLS_DIR/schemathesis"
+}
+
+# openapi-python-client generates a client (into target/, never committed) and tests/python/smoke.py drives it.
+smoke_test_python_client() {
+    step "openapi-python-client: generate a Python client and run tests/python/smoke.py against copper-crm-sim"
+    bash tests/python/run.sh "$PY_VENV" "$SIM_BINARY"
+}
 
 main() {
     SECONDS=0
@@ -159,7 +176,9 @@ main() {
     validate_with_openapi_spec_validator
     typecheck_typescript
     build_html_reference
-    # Issue 7 items 2 and 3 go here (see "Against the simulator" above).
+    build_simulator
+    check_with_schemathesis
+    smoke_test_python_client
     printf '\nspec artifact checks passed in %ds\n' "$SECONDS"
 }
 

@@ -709,3 +709,35 @@ async fn activity_search_by_parent_type_and_date() {
         422
     );
 }
+
+/// A date window whose minimum is after its maximum matches nothing, on every search path (the sorted date
+/// index, the unsorted scan and a filter beside the window), and the simulator keeps serving. Schemathesis
+/// found the first of these answering with a dropped connection.
+#[tokio::test]
+async fn inverted_date_windows_match_nothing() {
+    let api = Api::start(Sim::builder().records(30).limits(Limits::Off)).await;
+    let (all, _) = search(&api, "people", json!({"page_size": 200})).await;
+    assert_eq!(all.len(), 30);
+    for body in [
+        json!({"minimum_created_date": 1, "maximum_created_date": 0}),
+        json!({"minimum_created_date": 1, "maximum_created_date": 0, "sort_by": "date_created"}),
+        json!({"minimum_modified_date": 1, "maximum_modified_date": 0, "sort_by": "date_modified"}),
+        json!({"minimum_created_date": 1, "maximum_created_date": 0, "sort_by": "name"}),
+        json!({"minimum_modified_date": 1, "maximum_modified_date": 0, "sort_by": "name"}),
+        json!({"minimum_created_date": 1, "maximum_created_date": 0, "sort_by": "date_created", "tags": ["x"]}),
+    ] {
+        let (ids, total) = search(&api, "people", body.clone()).await;
+        assert_eq!((ids.len(), total), (0, 0), "{body}");
+    }
+    for entity in ["tasks", "leads", "companies", "opportunities", "projects"] {
+        let (ids, total) = search(
+            &api,
+            entity,
+            json!({"minimum_created_date": 1, "maximum_created_date": 0}),
+        )
+        .await;
+        assert_eq!((ids.len(), total), (0, 0), "{entity}");
+    }
+    let (again, _) = search(&api, "people", json!({"page_size": 200})).await;
+    assert_eq!(again.len(), 30, "the simulator still answers");
+}

@@ -1,7 +1,7 @@
 //! `POST /{entity}/search`: paging, sorting, the result cap and every documented filter.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet, btree_set};
 
 use serde_json::{Map, Value};
 
@@ -764,8 +764,7 @@ impl Search {
             _ => None,
         };
         if let Some((index, (lo, hi), by_created)) = ordered_index {
-            let range = index
-                .range((lo.unwrap_or(i64::MIN), i64::MIN)..=(hi.unwrap_or(i64::MAX), i64::MAX));
+            let range = date_window(index, lo, hi);
             // The index range already applies its own date bounds.
             let rest: Vec<&Pred> = self
                 .preds
@@ -848,10 +847,7 @@ impl Search {
                 }
             }
             (None, (lo, hi), _) if lo.is_some() || hi.is_some() => {
-                for (_, id) in table
-                    .by_created
-                    .range((lo.unwrap_or(i64::MIN), i64::MIN)..=(hi.unwrap_or(i64::MAX), i64::MAX))
-                {
+                for (_, id) in date_window(&table.by_created, lo, hi) {
                     if let Some(r) = table.rows.get(id)
                         && matches(r)
                     {
@@ -860,10 +856,7 @@ impl Search {
                 }
             }
             (None, _, (lo, hi)) if lo.is_some() || hi.is_some() => {
-                for (_, id) in table
-                    .by_modified
-                    .range((lo.unwrap_or(i64::MIN), i64::MIN)..=(hi.unwrap_or(i64::MAX), i64::MAX))
-                {
+                for (_, id) in date_window(&table.by_modified, lo, hi) {
                     if let Some(r) = table.rows.get(id)
                         && matches(r)
                     {
@@ -1276,6 +1269,22 @@ pub(crate) fn activities<'a>(
         page: found[range].to_vec(),
         total,
     })
+}
+
+/// The `(date, id)` entries of a date index from `lo` to `hi`, both inclusive, in date order. A window whose
+/// minimum is after its maximum matches nothing, as no date lies in it (and must not reach
+/// `BTreeSet::range`, which panics on an inverted range).
+fn date_window(
+    index: &BTreeSet<(i64, i64)>,
+    lo: Option<i64>,
+    hi: Option<i64>,
+) -> btree_set::Range<'_, (i64, i64)> {
+    let lo = lo.unwrap_or(i64::MIN);
+    let hi = hi.unwrap_or(i64::MAX);
+    if lo > hi {
+        return index.range((lo, i64::MIN)..(lo, i64::MIN));
+    }
+    index.range((lo, i64::MIN)..=(hi, i64::MAX))
 }
 
 #[cfg(test)]
