@@ -26,14 +26,15 @@
 //! (`all`, `real`, `scaled`, `memory`, comma-separated), `BULK_BENCH_SECONDS`,
 //! `BULK_BENCH_RECORDS`, `BULK_BENCH_WRITE`.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use copper_crm::types::{EmailAddress, PersonCreate};
 use copper_crm::{Client, RateLimits, RetryPolicy};
 use copper_crm_sim::{Limits, Sim};
 use futures::StreamExt;
+use support::{SimProcess, status_kib};
 
 /// The memory target of the issue.
 const TARGET_BYTES: f64 = 100.0 * 1000.0 * 1000.0;
@@ -107,8 +108,7 @@ fn options() -> Options {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--serve-sim") {
-        serve_sim();
+    if support::serve_sim_if_child() {
         return;
     }
     let o = options();
@@ -291,7 +291,7 @@ struct Memory {
 
 fn memory(runtime: &tokio::runtime::Runtime, records: u64) -> Section {
     eprintln!("[limits off] streaming {records} people into a simulator process ...");
-    let sim = SimProcess::start();
+    let sim = SimProcess::start(0, 2);
     let base_url = sim.base_url.clone();
     let baseline_kib = status_kib("VmHWM");
     let (settled, elapsed, at_tenth_kib, requests) = runtime.block_on(async move {
@@ -458,81 +458,4 @@ fn write_section(path: &str, section: &str) {
         None => format!("{}{}{}", existing.trim_end(), "\n\n", section),
     };
     std::fs::write(path, updated).expect("write the benchmarks file");
-}
-
-/// A kB value of `/proc/self/status` (0 where there is no procfs).
-fn status_kib(key: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(key)?
-                .strip_prefix(':')?
-                .trim()
-                .strip_suffix("kB")?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
-
-/// The simulator in a child process.
-struct SimProcess {
-    child: Child,
-    base_url: String,
-}
-
-impl SimProcess {
-    fn start() -> Self {
-        let exe = std::env::current_exe().expect("the bench binary's path");
-        let mut child = Command::new(exe)
-            .arg("--serve-sim")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the simulator process");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut line)
-            .expect("read the base URL");
-        assert!(
-            line.starts_with("http://"),
-            "the simulator did not start: {line:?}"
-        );
-        SimProcess {
-            child,
-            base_url: line.trim().to_string(),
-        }
-    }
-
-    fn stop(mut self) {
-        // Closing its stdin tells the simulator to stop.
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
-
-/// Child mode: serve with limits off until stdin closes.
-fn serve_sim() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async move {
-        let sim = Sim::builder()
-            .limits(Limits::Off)
-            .start()
-            .await
-            .expect("start the simulator");
-        println!("{}", sim.base_url());
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await
-        .ok();
-        sim.shutdown().await;
-    });
 }

@@ -15,13 +15,14 @@
 //! STREAM_RECORDS=50000 cargo bench -p copper-crm --bench stream_memory   # a quicker run
 //! ```
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::Instant;
 
 use copper_crm::types::PersonSearch;
 use copper_crm::{Client, RateLimits};
 use futures::TryStreamExt;
+use support::{SimProcess, status_kib};
 
 /// The memory target of the issue.
 const TARGET_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
@@ -31,11 +32,10 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(250_000);
-    if std::env::args().any(|a| a == "--serve-sim") {
-        serve_sim(records);
+    if support::serve_sim_if_child() {
         return;
     }
-    let sim = SimProcess::start(records);
+    let sim = SimProcess::start(records, 1);
     let base_url = sim.base_url.clone();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -102,23 +102,6 @@ fn main() {
     );
 }
 
-/// A kB value of `/proc/self/status` (0 where there is no procfs).
-fn status_kib(key: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(key)?
-                .strip_prefix(':')?
-                .trim()
-                .strip_suffix("kB")?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
-
 /// CPU time used so far by this process's live threads, from
 /// `/proc/self/task/*/schedstat` (nanoseconds on CPU; 0 without procfs).
 fn cpu_seconds() -> f64 {
@@ -131,66 +114,4 @@ fn cpu_seconds() -> f64 {
         .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
         .sum();
     nanos as f64 / 1e9
-}
-
-/// The simulator in a child process.
-struct SimProcess {
-    child: Child,
-    base_url: String,
-}
-
-impl SimProcess {
-    fn start(records: usize) -> Self {
-        let exe = std::env::current_exe().expect("the bench binary's path");
-        let mut child = Command::new(exe)
-            .arg("--serve-sim")
-            .env("STREAM_RECORDS", records.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the simulator process");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut line)
-            .expect("read the base URL");
-        assert!(
-            line.starts_with("http://"),
-            "the simulator did not start: {line:?}"
-        );
-        SimProcess {
-            child,
-            base_url: line.trim().to_string(),
-        }
-    }
-
-    fn stop(mut self) {
-        // Closing its stdin tells the simulator to stop.
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
-
-/// Child mode: serve `records` people until stdin closes.
-fn serve_sim(records: usize) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async move {
-        let sim = copper_crm_sim::Sim::builder()
-            .records(records)
-            .limits(copper_crm_sim::Limits::Off)
-            .start()
-            .await
-            .expect("start the simulator");
-        println!("{}", sim.base_url());
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await
-        .ok();
-        sim.shutdown().await;
-    });
 }
