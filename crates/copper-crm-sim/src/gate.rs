@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::catch_panic::CatchPanic;
 use crate::config::FaultKind;
 use crate::error::ApiError;
 use crate::faults::{InjectedFault, plan};
@@ -140,7 +141,19 @@ pub(crate) async fn gate(
         }
         .into_response();
     }
-    let resp = next.run(req).await;
+    let resp = match CatchPanic::new(next.run(req)).await {
+        Ok(resp) => resp,
+        Err(message) => {
+            return ApiError::Status(
+                500,
+                format!(
+                    "Internal Server Error (simulator bug in {}: {message})",
+                    op.id
+                ),
+            )
+            .into_response();
+        }
+    };
     if fault == Some(FaultKind::DroppedAfterProcessing)
         && let Some(c) = &conn
     {

@@ -40,6 +40,7 @@
 //! [Copper CRM Developer API]: https://developer.copper.com/
 
 mod api;
+mod catch_panic;
 mod config;
 mod entity;
 mod error;
