@@ -27,12 +27,51 @@ mod generated;
 pub use generated::*;
 pub use progenitor_client::OperationInfo;
 
-/// The future an [`Executor`] returns.
+/// The future an [`Executor`] returns: usually `Box::pin(client.execute(request))`
+/// wrapped in whatever the executor adds.
+///
+/// ```
+/// fn send(client: &reqwest::Client, request: reqwest::Request) -> copper_crm_raw::ExecFuture<'_> {
+///     Box::pin(client.execute(request))
+/// }
+/// let client = reqwest::Client::new();
+/// let request = client.get("https://api.copper.com/developer_api/v1/account").build().unwrap();
+/// let _future = send(&client, request); // not awaited: nothing is sent
+/// ```
 pub type ExecFuture<'a> =
     Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
 /// Sends one built request. Install one with [`Hooks::new`] to add rate
 /// limiting, retries or tracing around every generated operation.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use copper_crm_raw::{Client, ExecFuture, Executor, Hooks, OperationInfo};
+///
+/// /// Counts the requests it sends.
+/// #[derive(Debug, Default)]
+/// struct Counting(AtomicU64);
+///
+/// impl Executor for Counting {
+///     fn execute<'a>(
+///         &'a self,
+///         client: &'a reqwest::Client,
+///         request: reqwest::Request,
+///         _info: &'a OperationInfo,
+///     ) -> ExecFuture<'a> {
+///         self.0.fetch_add(1, Ordering::Relaxed);
+///         Box::pin(client.execute(request))
+///     }
+/// }
+///
+/// let counting = Arc::new(Counting::default());
+/// let hooks = Hooks::new(counting.clone());
+/// assert!(hooks.executor().is_some());
+/// assert!(Hooks::default().executor().is_none());
+/// let _client = Client::new("https://api.copper.com/developer_api/v1", hooks);
+/// assert_eq!(counting.0.load(Ordering::Relaxed), 0, "nothing is sent until an operation is");
+/// ```
 pub trait Executor: Send + Sync + std::fmt::Debug {
     /// Send `request` (for the operation `info`) with `client`.
     fn execute<'a>(
@@ -44,13 +83,32 @@ pub trait Executor: Send + Sync + std::fmt::Debug {
 }
 
 /// The per-client hook state carried by the generated [`Client`].
+///
+/// ```
+/// use copper_crm_raw::{Client, ClientInfo, Hooks};
+/// // No executor: requests go straight to reqwest.
+/// let client = Client::new("https://api.copper.com/developer_api/v1", Hooks::default());
+/// assert_eq!(client.baseurl(), "https://api.copper.com/developer_api/v1");
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Hooks {
     executor: Option<Arc<dyn Executor>>,
 }
 
 impl Hooks {
-    /// Hooks that send every request through `executor`.
+    /// Hooks that send every request through `executor` (see [`Executor`] for
+    /// a complete one).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use copper_crm_raw::{ExecFuture, Executor, Hooks, OperationInfo};
+    /// # #[derive(Debug)] struct Direct;
+    /// # impl Executor for Direct {
+    /// #     fn execute<'a>(&'a self, c: &'a reqwest::Client, r: reqwest::Request, _: &'a OperationInfo) -> ExecFuture<'a> { Box::pin(c.execute(r)) }
+    /// # }
+    /// let hooks = Hooks::new(Arc::new(Direct));
+    /// assert!(hooks.executor().is_some());
+    /// ```
     pub fn new(executor: Arc<dyn Executor>) -> Self {
         Self {
             executor: Some(executor),
@@ -58,6 +116,10 @@ impl Hooks {
     }
 
     /// The installed executor, if any.
+    ///
+    /// ```
+    /// assert!(copper_crm_raw::Hooks::default().executor().is_none());
+    /// ```
     pub fn executor(&self) -> Option<&Arc<dyn Executor>> {
         self.executor.as_ref()
     }
