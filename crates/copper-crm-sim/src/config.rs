@@ -146,6 +146,12 @@ pub enum FaultKind {
 
 impl FaultKind {
     /// Every kind, in a stable order.
+    ///
+    /// ```
+    /// use copper_crm_sim::FaultKind;
+    /// let keys: Vec<&str> = FaultKind::ALL.iter().map(|k| k.key()).collect();
+    /// assert_eq!(keys, ["429", "500", "502", "503", "drop_before", "drop_after", "delay"]);
+    /// ```
     pub const ALL: [FaultKind; 7] = [
         FaultKind::RateLimited,
         FaultKind::InternalServerError,
@@ -158,6 +164,13 @@ impl FaultKind {
 
     /// The key of this kind in a fault spec and in stats (`429`, `500`, `502`, `503`,
     /// `drop_before`, `drop_after`, `delay`).
+    ///
+    /// ```
+    /// use copper_crm_sim::{FaultConfig, FaultKind};
+    /// assert_eq!(FaultKind::BadGateway.key(), "502");
+    /// let spec = format!("seed=1,{}=0.25", FaultKind::BadGateway.key());
+    /// assert_eq!(spec.parse::<FaultConfig>().unwrap().bad_gateway, 0.25);
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             FaultKind::RateLimited => "429",
@@ -235,6 +248,36 @@ pub struct FaultConfig {
 
 impl FaultConfig {
     /// No faults, with a seed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    /// let config = FaultConfig::seeded(7).with_service_unavailable(0.5);
+    /// assert_eq!(config.seed, 7);
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let mut runs = Vec::new();
+    /// for _ in 0..2 {
+    ///     sim.set_faults(config.clone()); // restarts the fault sequence
+    ///     let mut statuses = Vec::new();
+    ///     for _ in 0..8 {
+    ///         let resp = client
+    ///             .get(format!("{}/account", sim.base_url()))
+    ///             .header("X-PW-AccessToken", "sim-api-key")
+    ///             .header("X-PW-Application", "developer_api")
+    ///             .header("X-PW-UserEmail", "sim@example.com")
+    ///             .send()
+    ///             .await?;
+    ///         statuses.push(resp.status().as_u16());
+    ///     }
+    ///     runs.push(statuses);
+    /// }
+    /// // The same seed injects the same faults, request for request.
+    /// assert_eq!(runs[0], runs[1]);
+    /// assert!(runs[0].contains(&503) && runs[0].contains(&200));
+    /// # Ok(()) }
+    /// ```
     pub fn seeded(seed: u64) -> FaultConfig {
         FaultConfig {
             seed,
@@ -243,42 +286,199 @@ impl FaultConfig {
     }
 
     /// Set the share answered 429.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_rate_limited(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 429);
+    /// // Counted apart from the 429s of the rate limits.
+    /// let stats = sim.stats();
+    /// assert_eq!((stats.injected_429, stats.rate_limited), (1, 0));
+    /// # Ok(()) }
+    /// ```
     pub fn with_rate_limited(mut self, p: f64) -> Self {
         self.rate_limited = p;
         self
     }
 
     /// Set the share answered 500.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_internal_server_error(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 500);
+    /// let body: serde_json::Value = resp.json().await?;
+    /// assert_eq!(body["message"], "Internal Server Error (injected fault)");
+    /// # Ok(()) }
+    /// ```
     pub fn with_internal_server_error(mut self, p: f64) -> Self {
         self.internal_server_error = p;
         self
     }
 
     /// Set the share answered 502.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_bad_gateway(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 502);
+    /// assert_eq!(sim.injected()[0].kind, copper_crm_sim::FaultKind::BadGateway);
+    /// # Ok(()) }
+    /// ```
     pub fn with_bad_gateway(mut self, p: f64) -> Self {
         self.bad_gateway = p;
         self
     }
 
     /// Set the share answered 503.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_service_unavailable(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 503);
+    /// assert_eq!(sim.stats().faults["503"], 1);
+    /// # Ok(()) }
+    /// ```
     pub fn with_service_unavailable(mut self, p: f64) -> Self {
         self.service_unavailable = p;
         self
     }
 
     /// Set the share dropped before processing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_drop_before(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let sent = reqwest::Client::new()
+    ///     .post(format!("{}/people", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .json(&serde_json::json!({"name": "Ada Lovelace"}))
+    ///     .send()
+    ///     .await;
+    /// assert!(sent.is_err()); // the connection closed without an answer
+    /// // The request had no effect.
+    /// assert_eq!(sim.record_count(Entity::Person), 0);
+    /// # Ok(()) }
+    /// ```
     pub fn with_drop_before(mut self, p: f64) -> Self {
         self.drop_before = p;
         self
     }
 
     /// Set the share processed and then dropped.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_drop_after(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let sent = reqwest::Client::new()
+    ///     .post(format!("{}/people", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .json(&serde_json::json!({"name": "Ada Lovelace"}))
+    ///     .send()
+    ///     .await;
+    /// assert!(sent.is_err()); // the connection closed without an answer
+    /// // The person was created all the same.
+    /// assert_eq!(sim.record_count(Entity::Person), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn with_drop_after(mut self, p: f64) -> Self {
         self.drop_after = p;
         self
     }
 
     /// Delay a share of requests by `by`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, FaultKind, Limits, Sim};
+    /// use std::time::{Duration, Instant};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_delay(1.0, Duration::from_millis(50)))
+    ///     .start()
+    ///     .await?;
+    /// let started = Instant::now();
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert!(started.elapsed() >= Duration::from_millis(50));
+    /// assert_eq!(resp.status(), 200); // delayed, then handled normally
+    /// assert_eq!(sim.injected()[0].kind, FaultKind::Delayed);
+    /// # Ok(()) }
+    /// ```
     pub fn with_delay(mut self, p: f64, by: Duration) -> Self {
         self.delay = p;
         self.delay_duration = by;
@@ -286,6 +486,15 @@ impl FaultConfig {
     }
 
     /// Whether no fault can happen.
+    ///
+    /// ```
+    /// use copper_crm_sim::FaultConfig;
+    /// use std::time::Duration;
+    /// assert!(FaultConfig::default().is_off());
+    /// assert!(FaultConfig::seeded(9).is_off());
+    /// assert!(!FaultConfig::seeded(9).with_drop_before(0.01).is_off());
+    /// assert!(!FaultConfig::seeded(9).with_delay(0.01, Duration::from_millis(5)).is_off());
+    /// ```
     pub fn is_off(&self) -> bool {
         self.exclusive().iter().all(|(_, p)| *p == 0.0) && self.delay == 0.0
     }

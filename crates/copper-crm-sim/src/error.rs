@@ -7,13 +7,16 @@ use serde_json::json;
 /// The error of starting a simulator.
 ///
 /// ```
-/// # async fn run() {
-/// use copper_crm_sim::Sim;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use copper_crm_sim::{Sim, SimError};
 /// let first = Sim::builder().start().await.unwrap();
 /// let port = first.port();
 /// // A second simulator cannot bind the same port.
 /// let second = Sim::builder().port(port).start().await;
-/// assert!(second.is_err());
+/// let err = second.unwrap_err();
+/// assert!(matches!(err, SimError::Bind { port: p, .. } if p == port));
+/// assert!(err.to_string().contains(&port.to_string()), "{err}");
 /// # }
 /// ```
 #[derive(Debug)]

@@ -10,7 +10,8 @@ use crate::entity::Entity;
 /// One fault the simulator injected.
 ///
 /// ```
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use copper_crm_sim::{FaultConfig, FaultKind, Limits, Sim};
 /// let sim = Sim::builder().limits(Limits::Off).start().await?;
 /// sim.set_faults(FaultConfig::seeded(1).with_service_unavailable(1.0));

@@ -57,7 +57,8 @@ pub(crate) struct Counters {
 /// `GET /_sim/stats`.
 ///
 /// ```
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use copper_crm_sim::{Entity, Sim};
 /// let sim = Sim::builder().seed_demo(true).start().await?;
 /// let stats = sim.stats();
@@ -91,16 +92,63 @@ pub struct Stats {
 
 impl Stats {
     /// Requests received for an operation id.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// let stats = sim.stats();
+    /// assert_eq!(stats.requests_for("account_get"), 1);
+    /// assert_eq!(stats.requests_for("people_search"), 0);
+    /// # Ok(()) }
+    /// ```
     pub fn requests_for(&self, operation: &str) -> u64 {
         self.requests.get(operation).copied().unwrap_or(0)
     }
 
     /// Stored records of an entity.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, Limits, Sim};
+    /// let sim = Sim::builder().records(3).limits(Limits::Off).start().await?;
+    /// assert_eq!(sim.stats().record_count(Entity::Person), 3);
+    /// assert_eq!(sim.stats().record_count(Entity::Lead), 0);
+    /// # Ok(()) }
+    /// ```
     pub fn record_count(&self, entity: Entity) -> usize {
         self.records.get(entity.name()).copied().unwrap_or(0)
     }
 
     /// Faults injected of a kind.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, FaultKind, Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// sim.set_faults(FaultConfig::seeded(3).with_bad_gateway(1.0));
+    /// reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// let stats = sim.stats();
+    /// assert_eq!(stats.faults_of(FaultKind::BadGateway), 1);
+    /// assert_eq!(stats.faults_of(FaultKind::RateLimited), 0);
+    /// # Ok(()) }
+    /// ```
     pub fn faults_of(&self, kind: FaultKind) -> u64 {
         self.faults.get(kind.key()).copied().unwrap_or(0)
     }

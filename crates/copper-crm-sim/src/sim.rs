@@ -22,18 +22,68 @@ use crate::store::schema::{Shape, view};
 use crate::webhooks::{Delivery, dispatch};
 
 /// The default API key the simulator accepts.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use copper_crm_sim::{DEFAULT_API_KEY, DEFAULT_EMAIL, Limits, Sim};
+/// assert_eq!(DEFAULT_API_KEY, "sim-api-key");
+/// // A simulator built with the defaults accepts it, with `DEFAULT_EMAIL`.
+/// let sim = Sim::builder().limits(Limits::Off).start().await?;
+/// let resp = reqwest::Client::new()
+///     .get(format!("{}/account", sim.base_url()))
+///     .header("X-PW-AccessToken", DEFAULT_API_KEY)
+///     .header("X-PW-Application", "developer_api")
+///     .header("X-PW-UserEmail", DEFAULT_EMAIL)
+///     .send()
+///     .await?;
+/// assert_eq!(resp.status(), 200);
+/// # Ok(()) }
+/// ```
 pub const DEFAULT_API_KEY: &str = "sim-api-key";
 /// The default user email the simulator accepts.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use copper_crm_sim::{DEFAULT_EMAIL, Entity, Sim};
+/// assert_eq!(DEFAULT_EMAIL, "sim@example.com");
+/// // It is also the email of the API user.
+/// let sim = Sim::builder().start().await?;
+/// assert!(sim.records(Entity::User).iter().any(|u| u["email"] == DEFAULT_EMAIL));
+/// # Ok(()) }
+/// ```
 pub const DEFAULT_EMAIL: &str = "sim@example.com";
 /// The default OAuth bearer token the simulator accepts.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use copper_crm_sim::{DEFAULT_BEARER_TOKEN, Limits, Sim};
+/// assert_eq!(DEFAULT_BEARER_TOKEN, "sim-oauth-token");
+/// let sim = Sim::builder().limits(Limits::Off).start().await?;
+/// let resp = reqwest::Client::new()
+///     .get(format!("{}/users/me", sim.base_url()))
+///     .bearer_auth(DEFAULT_BEARER_TOKEN)
+///     .send()
+///     .await?;
+/// assert_eq!(resp.status(), 200);
+/// # Ok(()) }
+/// ```
 pub const DEFAULT_BEARER_TOKEN: &str = "sim-oauth-token";
 /// The default number of search matches reachable by paging (Copper's documented cap).
+///
+/// ```
+/// use copper_crm_sim::DEFAULT_SEARCH_CAP;
+/// assert_eq!(DEFAULT_SEARCH_CAP, 100_000);
+/// ```
 pub const DEFAULT_SEARCH_CAP: usize = 100_000;
 
 /// The entry point: `Sim::builder()…start().await`.
 ///
 /// ```
-/// # async fn run() -> Result<(), copper_crm_sim::SimError> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use copper_crm_sim::{Limits, Sim};
 /// let sim = Sim::builder().seed_demo(true).limits(Limits::Off).start().await?;
 /// println!("Copper is at {}", sim.base_url());
@@ -47,6 +97,18 @@ impl Sim {
     /// A builder with the defaults: credentials `sim-api-key` / `sim@example.com` /
     /// `sim-oauth-token`, no demo data, real limits, no faults, a search cap of 100,000 and
     /// any free port.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, Limits, Sim};
+    /// let sim = Sim::builder().start().await?;
+    /// assert_eq!(sim.limits(), Limits::Real);
+    /// assert!(sim.faults().is_off());
+    /// assert_eq!(sim.record_count(Entity::Person), 0);
+    /// assert_ne!(sim.port(), 0);
+    /// # Ok(()) }
+    /// ```
     pub fn builder() -> SimBuilder {
         SimBuilder::default()
     }
@@ -119,18 +181,69 @@ impl std::fmt::Debug for SimBuilder {
 
 impl SimBuilder {
     /// The API key accepted in `X-PW-AccessToken`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().api_key("my-key").limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let account = |key: &str| {
+    ///     client
+    ///         .get(format!("{}/account", sim.base_url()))
+    ///         .header("X-PW-AccessToken", key)
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", "sim@example.com")
+    ///         .send()
+    /// };
+    /// assert_eq!(account("my-key").await?.status(), 200);
+    /// assert_eq!(account("sim-api-key").await?.status(), 401);
+    /// # Ok(()) }
+    /// ```
     pub fn api_key(mut self, key: &str) -> Self {
         self.api_key = key.into();
         self
     }
 
     /// The email accepted in `X-PW-UserEmail` (also the API user's email).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().email("me@example.com").limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let me = |email: &str| {
+    ///     client
+    ///         .get(format!("{}/users/me", sim.base_url()))
+    ///         .header("X-PW-AccessToken", "sim-api-key")
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", email)
+    ///         .send()
+    /// };
+    /// assert_eq!(me("sim@example.com").await?.status(), 401);
+    /// let user: serde_json::Value = me("me@example.com").await?.json().await?;
+    /// assert_eq!(user["email"], "me@example.com");
+    /// # Ok(()) }
+    /// ```
     pub fn email(mut self, email: &str) -> Self {
         self.email = email.into();
         self
     }
 
     /// The OAuth token accepted in `Authorization: Bearer`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().bearer_token("my-token").limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let url = format!("{}/users/me", sim.base_url());
+    /// assert_eq!(client.get(&url).bearer_auth("my-token").send().await?.status(), 200);
+    /// assert_eq!(client.get(&url).bearer_auth("sim-oauth-token").send().await?.status(), 401);
+    /// # Ok(()) }
+    /// ```
     pub fn bearer_token(mut self, token: &str) -> Self {
         self.bearer_token = token.into();
         self
@@ -139,42 +252,186 @@ impl SimBuilder {
     /// Seed demo data: users, pipelines and stages, lookups, custom field definitions of every
     /// data type (with Dropdown and MultiSelect options) and a handful of every record type with
     /// custom field values, relations, a connect link and a file.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, Sim};
+    /// let demo = Sim::builder().seed_demo(true).start().await?;
+    /// let empty = Sim::builder().start().await?;
+    /// let seeded = [Entity::Person, Entity::Company, Entity::CustomFieldDefinition, Entity::File];
+    /// for entity in seeded {
+    ///     assert!(demo.record_count(entity) > 0, "no demo {entity:?}");
+    ///     assert_eq!(empty.record_count(entity), 0);
+    /// }
+    /// // Without demo data there are still Copper's defaults, like the Sales pipeline.
+    /// assert_eq!(empty.record_count(Entity::Pipeline), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn seed_demo(mut self, on: bool) -> Self {
         self.seed_demo = on;
         self
     }
 
     /// Also generate `n` people spread evenly over the last three years of `date_created`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, Sim};
+    /// use std::time::{SystemTime, UNIX_EPOCH};
+    /// let sim = Sim::builder().records(25).start().await?;
+    /// assert_eq!(sim.record_count(Entity::Person), 25);
+    /// let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
+    /// let created: Vec<i64> = sim
+    ///     .records(Entity::Person)
+    ///     .iter()
+    ///     .map(|p| p["date_created"].as_i64().unwrap())
+    ///     .collect();
+    /// let three_years = 3 * 366 * 24 * 3600;
+    /// assert!(created.iter().all(|&t| now - three_years <= t && t <= now));
+    /// assert!(created.iter().max().unwrap() - created.iter().min().unwrap() > three_years / 2);
+    /// # Ok(()) }
+    /// ```
     pub fn records(mut self, n: usize) -> Self {
         self.records = n;
         self
     }
 
     /// The rate limits to enforce (default [`Limits::Real`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// assert_eq!(sim.limits(), Limits::Off);
+    /// // Copper allows 3 bulk requests per second; with limits off a 4th one goes through too.
+    /// let client = reqwest::Client::new();
+    /// for _ in 0..4 {
+    ///     let resp = client
+    ///         .post(format!("{}/people/bulk_create", sim.base_url()))
+    ///         .header("X-PW-AccessToken", "sim-api-key")
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", "sim@example.com")
+    ///         .json(&serde_json::json!({"people": []}))
+    ///         .send()
+    ///         .await?;
+    ///     assert_eq!(resp.status(), 200);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// The faults to inject from the start (default none).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, FaultKind, Limits, Sim};
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Off)
+    ///     .faults(FaultConfig::seeded(1).with_internal_server_error(1.0))
+    ///     .start()
+    ///     .await?;
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/account", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 500);
+    /// assert_eq!(sim.injected()[0].kind, FaultKind::InternalServerError);
+    /// # Ok(()) }
+    /// ```
     pub fn faults(mut self, faults: FaultConfig) -> Self {
         self.faults = faults;
         self
     }
 
     /// How many matches of a search are reachable by paging (default 100,000, like Copper).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().records(5).search_cap(2).limits(Limits::Off).start().await?;
+    /// let resp = reqwest::Client::new()
+    ///     .post(format!("{}/people/search", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .json(&serde_json::json!({"page_size": 10}))
+    ///     .send()
+    ///     .await?;
+    /// // All 5 match, but only the first 2 are reachable.
+    /// assert_eq!(resp.headers()["x-pw-total"], "5");
+    /// let page: Vec<serde_json::Value> = resp.json().await?;
+    /// assert_eq!(page.len(), 2);
+    /// # Ok(()) }
+    /// ```
     pub fn search_cap(mut self, cap: usize) -> Self {
         self.search_cap = cap;
         self
     }
 
     /// The port to listen on at 127.0.0.1 (default 0: any free port).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Sim, SimError};
+    /// let first = Sim::builder().start().await?;
+    /// let port = first.port();
+    /// // The port must be free...
+    /// let taken = Sim::builder().port(port).start().await;
+    /// assert!(matches!(taken, Err(SimError::Bind { port: p, .. }) if p == port));
+    /// // ...and once it is, the simulator listens on it.
+    /// first.shutdown().await;
+    /// let second = Sim::builder().port(port).start().await?;
+    /// assert_eq!(second.port(), port);
+    /// # Ok(()) }
+    /// ```
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
         self
     }
 
     /// Send `Retry-After` on rate-limit 429s (Copper documents none; default off).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// // Windows 100 times longer than Copper's: 3 bulk requests per 100 s.
+    /// let sim = Sim::builder()
+    ///     .limits(Limits::Scaled(0.01))
+    ///     .retry_after_header(true)
+    ///     .start()
+    ///     .await?;
+    /// let client = reqwest::Client::new();
+    /// let bulk = || {
+    ///     client
+    ///         .post(format!("{}/people/bulk_create", sim.base_url()))
+    ///         .header("X-PW-AccessToken", "sim-api-key")
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", "sim@example.com")
+    ///         .json(&serde_json::json!({"people": []}))
+    ///         .send()
+    /// };
+    /// for _ in 0..3 {
+    ///     assert_eq!(bulk().await?.status(), 200);
+    /// }
+    /// let limited = bulk().await?;
+    /// assert_eq!(limited.status(), 429);
+    /// let secs: u64 = limited.headers()["retry-after"].to_str()?.parse()?;
+    /// assert!((1..=100).contains(&secs));
+    /// # Ok(()) }
+    /// ```
     pub fn retry_after_header(mut self, on: bool) -> Self {
         self.retry_after = on;
         self
@@ -182,6 +439,19 @@ impl SimBuilder {
 
     /// Build the data, bind `127.0.0.1:<port>` and start serving. Must be called inside a
     /// tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Sim, SimError};
+    /// let sim = Sim::builder().start().await?;
+    /// let resp = reqwest::get(format!("http://{}/_sim/stats", sim.addr())).await?;
+    /// assert_eq!(resp.status(), 200);
+    /// // Invalid settings are refused before anything is bound.
+    /// let err = Sim::builder().search_cap(0).start().await.unwrap_err();
+    /// assert!(matches!(err, SimError::Config(_)));
+    /// # Ok(()) }
+    /// ```
     pub async fn start(self) -> Result<SimHandle, SimError> {
         self.limits
             .validate()
@@ -246,7 +516,8 @@ impl SimBuilder {
 /// A running simulator. Dropping it stops the server.
 ///
 /// ```
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use copper_crm_sim::{Entity, FaultConfig, Limits, Sim};
 /// let sim = Sim::builder().seed_demo(true).start().await?;
 /// assert!(sim.base_url().ends_with("/developer_api/v1"));
@@ -276,26 +547,122 @@ impl std::fmt::Debug for SimHandle {
 
 impl SimHandle {
     /// `http://127.0.0.1:<port>/developer_api/v1`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let url = sim.base_url();
+    /// assert_eq!(url, format!("http://127.0.0.1:{}/developer_api/v1", sim.port()));
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{url}/account"))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 200);
+    /// # Ok(()) }
+    /// ```
     pub fn base_url(&self) -> String {
         format!("http://{}{API_PREFIX}", self.addr)
     }
 
     /// The socket address the simulator listens on.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::Sim;
+    /// let sim = Sim::builder().start().await?;
+    /// let addr = sim.addr();
+    /// assert!(addr.ip().is_loopback());
+    /// let stats: serde_json::Value = reqwest::get(format!("http://{addr}/_sim/stats"))
+    ///     .await?
+    ///     .json()
+    ///     .await?;
+    /// assert_eq!(stats["total_requests"], 0);
+    /// # Ok(()) }
+    /// ```
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// The port the simulator listens on.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::Sim;
+    /// // The default `port(0)` picks any free port; this is the one picked.
+    /// let sim = Sim::builder().start().await?;
+    /// assert_ne!(sim.port(), 0);
+    /// assert_eq!(sim.port(), sim.addr().port());
+    /// assert!(sim.base_url().contains(&format!(":{}/", sim.port())));
+    /// # Ok(()) }
+    /// ```
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
 
     /// Request counts, 429s, injected faults and record counts (also `GET /_sim/stats`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let url = format!("{}/account", sim.base_url());
+    /// let ok = client
+    ///     .get(&url)
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(ok.status(), 200);
+    /// assert_eq!(client.get(&url).send().await?.status(), 401);
+    /// let stats = sim.stats();
+    /// assert_eq!(stats.total_requests, 2);
+    /// assert_eq!(stats.requests_for("account_get"), 2);
+    /// assert_eq!(stats.unauthorized, 1);
+    /// # Ok(()) }
+    /// ```
     pub fn stats(&self) -> Stats {
         self.shared.stats()
     }
 
     /// Replace the fault settings; the fault sequence restarts at 0.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let account = || {
+    ///     client
+    ///         .get(format!("{}/account", sim.base_url()))
+    ///         .header("X-PW-AccessToken", "sim-api-key")
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", "sim@example.com")
+    ///         .send()
+    /// };
+    /// assert_eq!(account().await?.status(), 200);
+    /// sim.set_faults(FaultConfig::seeded(1).with_bad_gateway(1.0));
+    /// assert_eq!(account().await?.status(), 502);
+    /// assert_eq!(account().await?.status(), 502);
+    /// // Setting faults again restarts the sequence.
+    /// sim.set_faults(FaultConfig::seeded(1).with_bad_gateway(1.0));
+    /// assert_eq!(account().await?.status(), 502);
+    /// let sequence: Vec<u64> = sim.injected().iter().map(|f| f.sequence).collect();
+    /// assert_eq!(sequence, [0, 1, 0]);
+    /// sim.set_faults(FaultConfig::default());
+    /// assert_eq!(account().await?.status(), 200);
+    /// # Ok(()) }
+    /// ```
     pub fn set_faults(&self, faults: FaultConfig) {
         let mut f = self.shared.faults.lock();
         self.shared
@@ -306,11 +673,49 @@ impl SimHandle {
     }
 
     /// The current fault settings.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{FaultConfig, Sim};
+    /// let config = FaultConfig::seeded(7).with_service_unavailable(0.1);
+    /// let sim = Sim::builder().faults(config.clone()).start().await?;
+    /// assert_eq!(sim.faults(), config);
+    /// sim.set_faults(FaultConfig::default());
+    /// assert!(sim.faults().is_off());
+    /// # Ok(()) }
+    /// ```
     pub fn faults(&self) -> FaultConfig {
         self.shared.faults.lock().config.clone()
     }
 
     /// Replace the rate limits; the windows restart empty.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let bulk = || {
+    ///     client
+    ///         .post(format!("{}/people/bulk_create", sim.base_url()))
+    ///         .header("X-PW-AccessToken", "sim-api-key")
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", "sim@example.com")
+    ///         .json(&serde_json::json!({"people": []}))
+    ///         .send()
+    /// };
+    /// // Windows 100 times longer than Copper's: 3 bulk requests per 100 s.
+    /// sim.set_limits(Limits::Scaled(0.01));
+    /// for _ in 0..3 {
+    ///     assert_eq!(bulk().await?.status(), 200);
+    /// }
+    /// assert_eq!(bulk().await?.status(), 429);
+    /// sim.set_limits(Limits::Off);
+    /// assert_eq!(bulk().await?.status(), 200);
+    /// # Ok(()) }
+    /// ```
     pub fn set_limits(&self, limits: Limits) {
         let mut current = self.shared.limits.lock();
         self.shared
@@ -321,27 +726,146 @@ impl SimHandle {
     }
 
     /// The current rate limits.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Scaled(60.0)).start().await?;
+    /// assert_eq!(sim.limits(), Limits::Scaled(60.0));
+    /// sim.set_limits(Limits::Off);
+    /// assert_eq!(sim.limits(), Limits::Off);
+    /// # Ok(()) }
+    /// ```
     pub fn limits(&self) -> Limits {
         *self.shared.limits.lock()
     }
 
     /// Every fault injected so far, in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, FaultConfig, FaultKind, Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// assert!(sim.injected().is_empty());
+    /// sim.set_faults(FaultConfig::seeded(1).with_drop_after(1.0));
+    /// let sent = reqwest::Client::new()
+    ///     .post(format!("{}/people", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .json(&serde_json::json!({"name": "Ada Lovelace"}))
+    ///     .send()
+    ///     .await;
+    /// assert!(sent.is_err()); // no answer...
+    /// let injected = sim.injected();
+    /// assert_eq!(injected.len(), 1);
+    /// assert_eq!(injected[0].kind, FaultKind::DroppedAfterProcessing);
+    /// assert_eq!(injected[0].operation, "people_create");
+    /// // ...but the person was created.
+    /// let (entity, id) = injected[0].written[0];
+    /// assert_eq!(entity, Entity::Person);
+    /// assert!(sim.records(Entity::Person).iter().any(|p| p["id"] == id));
+    /// # Ok(()) }
+    /// ```
     pub fn injected(&self) -> Vec<InjectedFault> {
         self.shared.faults.lock().injected.clone()
     }
 
     /// Every webhook notification attempted so far, in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    /// use serde_json::{Value, json};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = reqwest::Client::new();
+    /// let post = |path: &str, body: Value| {
+    ///     client
+    ///         .post(format!("{}{path}", sim.base_url()))
+    ///         .header("X-PW-AccessToken", "sim-api-key")
+    ///         .header("X-PW-Application", "developer_api")
+    ///         .header("X-PW-UserEmail", "sim@example.com")
+    ///         .json(&body)
+    ///         .send()
+    /// };
+    /// // Subscribe a loopback target: here the simulator itself, which answers 404 at /hook.
+    /// let target = format!("http://{}/hook", sim.addr());
+    /// let hook = json!({"target": target, "type": "person", "event": "new"});
+    /// post("/webhooks", hook).await?.error_for_status()?;
+    /// let person: Value = post("/people", json!({"name": "Ada Lovelace"})).await?.json().await?;
+    /// // Notifications are delivered in the background.
+    /// let deliveries = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+    ///     loop {
+    ///         let d = sim.deliveries();
+    ///         if !d.is_empty() {
+    ///             break d;
+    ///         }
+    ///         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    ///     }
+    /// })
+    /// .await?;
+    /// assert_eq!(deliveries[0].target, target);
+    /// assert_eq!(deliveries[0].payload["ids"], json!([person["id"]]));
+    /// assert_eq!(deliveries[0].status, Some(404));
+    /// # Ok(()) }
+    /// ```
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.shared.deliveries.lock().clone()
     }
 
     /// The number of stored records of an entity.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// assert_eq!(sim.record_count(Entity::Company), 0);
+    /// reqwest::Client::new()
+    ///     .post(format!("{}/companies", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .json(&serde_json::json!({"name": "Acme"}))
+    ///     .send()
+    ///     .await?
+    ///     .error_for_status()?;
+    /// assert_eq!(sim.record_count(Entity::Company), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn record_count(&self, entity: Entity) -> usize {
         self.shared.state.read().count(entity)
     }
 
     /// The exact stored records of an entity, as JSON (records in their richest API shape;
     /// files with their `owner` and upload `key`; relations as `[a, b]` pairs).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Entity, Limits, Sim};
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// reqwest::Client::new()
+    ///     .post(format!("{}/people", sim.base_url()))
+    ///     .header("X-PW-AccessToken", "sim-api-key")
+    ///     .header("X-PW-Application", "developer_api")
+    ///     .header("X-PW-UserEmail", "sim@example.com")
+    ///     .json(&serde_json::json!({
+    ///         "name": "Ada Lovelace",
+    ///         "emails": [{"email": "ada@example.com", "category": "work"}]
+    ///     }))
+    ///     .send()
+    ///     .await?
+    ///     .error_for_status()?;
+    /// let people = sim.records(Entity::Person);
+    /// assert_eq!(people.len(), 1);
+    /// assert_eq!(people[0]["first_name"], "Ada");
+    /// assert_eq!(people[0]["emails"][0]["email"], "ada@example.com");
+    /// # Ok(()) }
+    /// ```
     pub fn records(&self, entity: Entity) -> Vec<Value> {
         let st = self.shared.state.read();
         let kind = Kind::ALL.into_iter().find(|k| k.entity() == entity);
@@ -418,11 +942,35 @@ impl SimHandle {
     }
 
     /// The operation ids the simulator serves.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::Sim;
+    /// let sim = Sim::builder().start().await?;
+    /// let operations = sim.operations();
+    /// assert!(operations.contains(&"people_create"));
+    /// assert!(operations.contains(&"leads_upsert"));
+    /// assert!(!operations.contains(&"people_upsert"));
+    /// # Ok(()) }
+    /// ```
     pub fn operations(&self) -> Vec<&'static str> {
         crate::routes::operation_ids(&self.shared)
     }
 
     /// Stop serving: no new connections; open ones get a couple of seconds to finish.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::Sim;
+    /// let sim = Sim::builder().start().await?;
+    /// let url = format!("http://{}/_sim/stats", sim.addr());
+    /// assert_eq!(reqwest::get(&url).await?.status(), 200);
+    /// sim.shutdown().await;
+    /// assert!(reqwest::get(&url).await.is_err());
+    /// # Ok(()) }
+    /// ```
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let tasks = self.tasks.lock().take();

@@ -22,11 +22,35 @@ const IDS_PER_NOTIFICATION: usize = 30;
 /// One notification the simulator tried to deliver.
 ///
 /// ```
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// # let sim = copper_crm_sim::Sim::builder().start().await?;
-/// for d in sim.deliveries() {
-///     println!("{} -> {}: {:?}", d.subscription_id, d.target, d.status);
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use copper_crm_sim::{Limits, Sim};
+/// let sim = Sim::builder().limits(Limits::Off).start().await?;
+/// let client = reqwest::Client::new();
+/// let post = |path: &str, body: serde_json::Value| {
+///     client
+///         .post(format!("{}{path}", sim.base_url()))
+///         .header("X-PW-AccessToken", "sim-api-key")
+///         .header("X-PW-Application", "developer_api")
+///         .header("X-PW-UserEmail", "sim@example.com")
+///         .json(&body)
+///         .send()
+/// };
+/// // Subscribe a loopback target (the simulator itself, which answers 404 there).
+/// let target = format!("http://{}/notifications", sim.addr());
+/// post("/webhooks", serde_json::json!({"target": target, "type": "person", "event": "new"})).await?;
+/// post("/people", serde_json::json!({"name": "Ada Lovelace"})).await?;
+/// let mut deliveries = sim.deliveries();
+/// for _ in 0..100 {
+///     if !deliveries.is_empty() { break; }
+///     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+///     deliveries = sim.deliveries();
 /// }
+/// let d = &deliveries[0];
+/// assert_eq!(d.target, target);
+/// assert_eq!(d.status, Some(404));
+/// assert_eq!(d.payload["event"], "new");
+/// assert_eq!(d.payload["subscription_id"], d.subscription_id);
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
