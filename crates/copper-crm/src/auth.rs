@@ -37,6 +37,14 @@ pub enum Credentials {
 
 impl Credentials {
     /// API-key credentials.
+    ///
+    /// ```
+    /// use copper_crm::Credentials;
+    ///
+    /// let credentials = Credentials::api_key("my-key", "me@example.com");
+    /// assert!(matches!(credentials, Credentials::ApiKey { .. }));
+    /// assert_eq!(format!("{credentials:?}"), r#"ApiKey { key: "[REDACTED]", email: "[REDACTED]" }"#);
+    /// ```
     pub fn api_key(key: impl Into<String>, email: impl Into<String>) -> Self {
         Credentials::ApiKey {
             key: SecretString::from(key.into()),
@@ -45,6 +53,14 @@ impl Credentials {
     }
 
     /// OAuth bearer-token credentials.
+    ///
+    /// ```
+    /// use copper_crm::Credentials;
+    ///
+    /// let credentials = Credentials::oauth_token("my-token");
+    /// assert!(matches!(credentials, Credentials::OAuthToken(_)));
+    /// assert_eq!(format!("{credentials:?}"), r#"OAuthToken("[REDACTED]")"#);
+    /// ```
     pub fn oauth_token(token: impl Into<String>) -> Self {
         Credentials::OAuthToken(SecretString::from(token.into()))
     }

@@ -17,7 +17,16 @@ use crate::executor::{ClientStats, Counters, RequestExecutor};
 use crate::limits::{Limiter, RateLimits};
 use crate::retry::RetryPolicy;
 
-/// Copper's production base URL.
+/// Copper's production base URL: where a client sends requests unless
+/// [`ClientBuilder::base_url`] says otherwise.
+///
+/// ```
+/// use copper_crm::{Client, DEFAULT_BASE_URL};
+///
+/// assert_eq!(DEFAULT_BASE_URL, "https://api.copper.com/developer_api/v1");
+/// let client = Client::builder().oauth_token("token").build().unwrap();
+/// assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+/// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.copper.com/developer_api/v1";
 
 /// A Copper API client. Cheap to clone: clones share one connection pool, one
@@ -255,18 +264,67 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Authenticate with an API key and the email of the user who owns it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    ///
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = copper_crm::Client::builder()
+    ///     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    ///     .base_url(sim.base_url())
+    ///     .build()?;
+    /// // The key and the email are sent as headers, and never shown.
+    /// assert_eq!(client.users().me().await?.email, copper_crm_sim::DEFAULT_EMAIL);
+    /// assert!(!format!("{client:?}").contains(copper_crm_sim::DEFAULT_API_KEY));
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn api_key(mut self, key: impl Into<String>, email: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::api_key(key, email));
         self
     }
 
     /// Authenticate with an OAuth 2.0 access token.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    ///
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = copper_crm::Client::builder()
+    ///     .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+    ///     .base_url(sim.base_url())
+    ///     .build()?;
+    /// assert!(client.users().me().await.is_ok());
+    ///
+    /// let stranger = copper_crm::Client::builder()
+    ///     .oauth_token("not-the-token")
+    ///     .base_url(sim.base_url())
+    ///     .build()?;
+    /// assert_eq!(stranger.users().me().await.unwrap_err().status(), Some(401));
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn oauth_token(mut self, token: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::oauth_token(token));
         self
     }
 
     /// Authenticate with prepared [`Credentials`].
+    ///
+    /// ```
+    /// use copper_crm::{Client, Credentials};
+    ///
+    /// let credentials = Credentials::api_key("my-key", "me@example.com");
+    /// let client = Client::builder().credentials(credentials.clone()).build().unwrap();
+    /// assert!(!format!("{client:?}").contains("my-key"));
+    /// // The credentials are checked when the client is built.
+    /// let err = Client::builder().credentials(Credentials::oauth_token(" ")).build().unwrap_err();
+    /// assert!(err.to_string().contains("OAuth token is empty"));
+    /// ```
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -274,30 +332,118 @@ impl ClientBuilder {
 
     /// The API base URL (default [`DEFAULT_BASE_URL`]). Plain `http://` is
     /// refused unless the host is loopback (e.g. the simulator).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    ///
+    /// let sim = Sim::builder().limits(Limits::Off).start().await?;
+    /// let client = copper_crm::Client::builder()
+    ///     .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+    ///     .base_url(format!("{}/", sim.base_url()))
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), sim.base_url()); // without the trailing slash
+    /// client.account().get().await?;
+    /// assert_eq!(sim.stats().requests_for("account_get"), 1);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// The `User-Agent` header (default `copper-crm/<version>`).
+    ///
+    /// ```
+    /// use copper_crm::Client;
+    ///
+    /// let builder = Client::builder().oauth_token("token").user_agent("my-sync-job/1.0");
+    /// assert!(format!("{builder:?}").contains(r#"user_agent: Some("my-sync-job/1.0")"#));
+    /// assert!(builder.build().is_ok());
+    /// // It must be a valid header value.
+    /// let err = Client::builder().oauth_token("token").user_agent("two\nlines").build().unwrap_err();
+    /// assert!(err.to_string().contains("user agent"));
+    /// ```
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = Some(agent.into());
         self
     }
 
     /// The timeout of one attempt (default 30 s).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use copper_crm::{Error, RetryPolicy, TransportKind};
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    ///
+    /// // Every answer of this simulator takes 5 s.
+    /// let slow = FaultConfig::seeded(1).with_delay(1.0, Duration::from_secs(5));
+    /// let sim = Sim::builder().limits(Limits::Off).faults(slow).start().await?;
+    /// let client = copper_crm::Client::builder()
+    ///     .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+    ///     .base_url(sim.base_url())
+    ///     .timeout(Duration::from_millis(100))
+    ///     .retry(RetryPolicy::none())
+    ///     .build()?;
+    /// let err = client.users().me().await.unwrap_err();
+    /// assert!(matches!(err, Error::Transport { kind: TransportKind::Timeout, .. }), "{err}");
+    /// # Ok(()) }
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The rate limits to keep to (default [`RateLimits::copper`]).
+    ///
+    /// ```
+    /// use copper_crm::{Client, RateLimits};
+    ///
+    /// // Against the simulator started with `--limits scale=10`:
+    /// let client = Client::builder()
+    ///     .oauth_token("token")
+    ///     .rate_limits(RateLimits::copper().scaled(10.0))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.rate_limits(), &RateLimits::copper().scaled(10.0));
+    /// ```
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.limits = Some(limits);
         self
     }
 
     /// The retry policy (default [`RetryPolicy::default`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use copper_crm::RetryPolicy;
+    /// use copper_crm_sim::{FaultConfig, Limits, Sim};
+    ///
+    /// // Every answer of this simulator is a 503.
+    /// let down = FaultConfig::seeded(1).with_service_unavailable(1.0);
+    /// let sim = Sim::builder().limits(Limits::Off).faults(down).start().await?;
+    /// let client = copper_crm::Client::builder()
+    ///     .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+    ///     .base_url(sim.base_url())
+    ///     .retry(RetryPolicy {
+    ///         max_attempts: 3,
+    ///         initial_backoff: Duration::from_millis(1),
+    ///         ..RetryPolicy::default()
+    ///     })
+    /// #   .rate_limits(copper_crm::RateLimits::unlimited())
+    ///     .build()?;
+    /// assert_eq!(client.users().me().await.unwrap_err().status(), Some(503));
+    /// assert_eq!(sim.stats().requests_for("users_me"), 3);
+    /// assert_eq!(client.stats().retries, 2);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = Some(retry);
         self
@@ -305,6 +451,29 @@ impl ClientBuilder {
 
     /// Ask Copper for computed custom field values (labels) on every entity
     /// request (`custom_field_computed_values=true`). Default off.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use copper_crm_sim::{Limits, Sim};
+    ///
+    /// let sim = Sim::builder().seed_demo(true).limits(Limits::Off).start().await?;
+    /// let client = |computed: bool| {
+    ///     copper_crm::Client::builder()
+    ///         .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+    ///         .base_url(sim.base_url())
+    ///         .computed_custom_field_values(computed)
+    ///         .build()
+    /// };
+    /// let email = "michael@dundermifflin.com";
+    /// let plain = client(false)?.people().fetch_by_email(email).await?;
+    /// assert!(plain.custom_fields.iter().all(|f| f.computed_value.is_none()));
+    /// // With labels: his "Color" dropdown holds an option id; its label is "Red".
+    /// let labelled = client(true)?.people().fetch_by_email(email).await?;
+    /// assert!(labelled.custom_fields.iter().any(|f| f.computed_value == Some("Red".into())));
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn computed_custom_field_values(mut self, on: bool) -> Self {
         self.computed_values = on;
         self
@@ -315,6 +484,14 @@ impl ClientBuilder {
     /// Copper's documented 100,000). Searches that match more are split
     /// into date windows of at most this many records (see
     /// [`SearchStream`](crate::search::SearchStream)). Must be at least 1.
+    ///
+    /// ```
+    /// use copper_crm::Client;
+    ///
+    /// let client = Client::builder().oauth_token("token").search_cap(10_000).build().unwrap();
+    /// assert_eq!(client.search_cap(), 10_000);
+    /// assert!(Client::builder().oauth_token("token").search_cap(0).build().is_err());
+    /// ```
     pub fn search_cap(mut self, cap: u64) -> Self {
         self.search_cap = Some(cap);
         self

@@ -788,6 +788,17 @@ impl CustomFieldDefinitionExt for types::CustomFieldDefinition {
 /// ```
 pub trait CategoryExt {
     /// The category enum of this kind of detail.
+    ///
+    /// ```
+    /// use copper_crm::enums::{CategoryExt, SocialCategory};
+    /// use copper_crm::types::Social;
+    ///
+    /// fn categories<T: CategoryExt>(details: &[T]) -> Vec<T::Category> {
+    ///     details.iter().filter_map(T::category_kind).collect()
+    /// }
+    /// let socials: Vec<Social> = serde_json::from_str(r#"[{"url":"https://www.linkedin.com/in/ada","category":"linkedin"}]"#).unwrap();
+    /// assert_eq!(categories(&socials), [SocialCategory::LinkedIn]);
+    /// ```
     type Category;
     /// The `category`, when present.
     ///

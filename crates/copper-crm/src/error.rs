@@ -107,6 +107,30 @@ pub enum Error {
 }
 
 /// The kind of a [`Error::Transport`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use copper_crm::{Client, Error, RetryPolicy, TransportKind};
+///
+/// // A loopback port nothing listens on.
+/// let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+/// let client = Client::builder()
+///     .oauth_token("token")
+///     .base_url(format!("http://127.0.0.1:{port}/developer_api/v1"))
+///     .retry(RetryPolicy::none())
+///     .build()
+///     .unwrap();
+/// match client.users().me().await {
+///     Err(err @ Error::Transport { kind, .. }) => {
+///         assert_eq!(kind, TransportKind::Connect);
+///         assert_eq!(kind.to_string(), "could not connect");
+///         assert!(err.never_reached_server());
+///     }
+///     other => panic!("expected a transport error, got {other:?}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportKind {
@@ -295,6 +319,16 @@ pub struct ApiErrorBody(pub ErrorBody);
 impl ApiErrorBody {
     /// The error text: `error`, else `message` (a string, or an object shown
     /// as JSON), else an empty string.
+    ///
+    /// ```
+    /// use copper_crm::ApiErrorBody;
+    ///
+    /// let text = |json: &str| ApiErrorBody(serde_json::from_str(json).unwrap()).text();
+    /// assert_eq!(text(r#"{"error":"Resource not found"}"#), "Resource not found");
+    /// assert_eq!(text(r#"{"success":false,"status":422,"message":"Invalid input"}"#), "Invalid input");
+    /// assert_eq!(text(r#"{"message":{"name":["can't be blank"]}}"#), r#"{"name":["can't be blank"]}"#);
+    /// assert_eq!(text("{}"), "");
+    /// ```
     pub fn text(&self) -> String {
         if let Some(e) = &self.0.error {
             return e.clone();

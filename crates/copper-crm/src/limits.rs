@@ -13,6 +13,15 @@ use std::time::Duration;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 /// A limit of `requests` per rolling `window`.
+///
+/// ```
+/// use std::time::Duration;
+/// use copper_crm::{RateLimits, Window};
+///
+/// let limits = RateLimits::copper();
+/// assert_eq!(limits.general, Some(Window { requests: 180, window: Duration::from_secs(60) }));
+/// assert_eq!(limits.bulk, Some(Window { requests: 3, window: Duration::from_secs(1) }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     /// How many requests the window allows.

@@ -1,4 +1,37 @@
 //! When and how a failed request is tried again.
+//!
+//! A read that fails with a 5xx is tried again, up to
+//! [`RetryPolicy::max_attempts`]; a create is not, since Copper may have
+//! applied it (see [`is_idempotent`]):
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use copper_crm::RetryPolicy;
+//! use copper_crm::types::PersonCreate;
+//! use copper_crm_sim::{FaultConfig, Limits, Sim};
+//!
+//! // Every answer of this simulator is a 500.
+//! let broken = FaultConfig::seeded(7).with_internal_server_error(1.0);
+//! let sim = Sim::builder().limits(Limits::Off).faults(broken).start().await?;
+//! let client = copper_crm::Client::builder()
+//!     .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+//!     .base_url(sim.base_url())
+//!     .retry(RetryPolicy { max_attempts: 4, initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() })
+//! #   .rate_limits(copper_crm::RateLimits::unlimited())
+//!     .build()?;
+//!
+//! assert_eq!(client.users().me().await.unwrap_err().status(), Some(500));
+//! assert_eq!(sim.stats().requests_for("users_me"), 4);
+//!
+//! let ada = PersonCreate::builder().name("Ada Lovelace".to_string());
+//! let err = client.people().create(ada).await.unwrap_err();
+//! assert!(err.is_ambiguous());
+//! assert_eq!(sim.stats().requests_for("people_create"), 1);
+//! # sim.shutdown().await;
+//! # Ok(()) }
+//! ```
 
 use std::time::Duration;
 

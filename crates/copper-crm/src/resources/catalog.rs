@@ -55,31 +55,129 @@ macro_rules! list_handle {
 
 list_handle! {
     /// Sales pipelines with their stages: `client.pipelines()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// let pipelines = client.pipelines().list().await?;
+    /// assert_eq!(pipelines.len(), 1);
+    /// assert_eq!(pipelines[0].name, "Sales");
+    /// assert_eq!(pipelines[0].stages.len(), 5);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Pipelines, accessor = pipelines, op = pipelines_list, item = Pipeline, what = "pipelines"
 }
 
 list_handle! {
     /// The reasons an opportunity can be lost: `client.loss_reasons()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// let names: Vec<String> = client.loss_reasons().list().await?.into_iter().map(|r| r.name).collect();
+    /// assert_eq!(names, ["Lost to Competitor", "Too Expensive", "No Budget"]);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     LossReasons, accessor = loss_reasons, op = loss_reasons_list, item = LossReason, what = "loss reasons"
 }
 
 list_handle! {
     /// Where leads and opportunities come from: `client.customer_sources()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// let names: Vec<String> = client.customer_sources().list().await?.into_iter().map(|s| s.name).collect();
+    /// assert_eq!(names, ["Email", "Cold Call", "Advertising"]);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     CustomerSources, accessor = customer_sources, op = customer_sources_list, item = CustomerSource,
     what = "customer sources"
 }
 
 list_handle! {
     /// The statuses a lead can have: `client.lead_statuses()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// let statuses = client.lead_statuses().list().await?;
+    /// let names: Vec<&str> = statuses.iter().map(|s| s.name.as_str()).collect();
+    /// assert_eq!(names, ["New", "Open", "Unqualified", "Junk"]);
+    /// assert!(statuses[0].is_default);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     LeadStatuses, accessor = lead_statuses, op = lead_statuses_list, item = LeadStatus, what = "lead statuses"
 }
 
 list_handle! {
     /// The types a person or company can have: `client.contact_types()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// let names: Vec<String> = client.contact_types().list().await?.into_iter().map(|t| t.name).collect();
+    /// assert_eq!(names, ["Potential Customer", "Current Customer", "Uncategorized", "Other"]);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     ContactTypes, accessor = contact_types, op = contact_types_list, item = ContactType, what = "contact types"
 }
 
 /// The stages of the sales pipelines: `client.pipeline_stages()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// let pipelines = client.pipelines().list().await?;
+/// let sales = pipelines.iter().find(|p| p.name == "Sales").unwrap();
+/// let stages = client.pipeline_stages().by_pipeline(sales.id).await?;
+/// let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+/// assert_eq!(names, ["Qualified", "Follow-up", "Presentation", "Contract Sent", "Negotiation"]);
+/// assert_eq!(stages[0].win_probability, 10);
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct PipelineStages<'c> {
     client: &'c Client,
@@ -141,6 +239,22 @@ impl PipelineStages<'_> {
 }
 
 /// The activity types (system and user-defined): `client.activity_types()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// let types = client.activity_types().list().await?;
+/// assert!(types.user.iter().any(|t| t.name == "Phone Call"));
+/// assert!(types.system.iter().all(|t| t.category == "system"));
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ActivityTypes<'c> {
     client: &'c Client,
@@ -182,6 +296,27 @@ impl ActivityTypes<'_> {
 }
 
 /// Custom activity types: `client.custom_activity_types()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::types::CustomActivityTypeCreate;
+///
+/// let custom = client.custom_activity_types();
+/// let visit = custom
+///     .create(CustomActivityTypeCreate { name: "Site visit".into(), icon_type: "Event".into() })
+///     .await?;
+/// assert_eq!(custom.get(visit.id).await?.name, "Site visit");
+/// assert!(custom.list().await?.iter().any(|t| t.id == visit.id));
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CustomActivityTypes<'c> {
     client: &'c Client,
@@ -289,6 +424,26 @@ impl CustomActivityTypes<'_> {
 
 /// The field layouts (fields shown on records, in display order):
 /// `client.field_layouts()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::RecordType;
+///
+/// let fields = client.field_layouts().get(RecordType::Person, None).await?;
+/// assert!(fields.iter().any(|f| f.field_label == "Name" && f.required));
+/// // The opportunities layout needs its pipeline (checked before sending).
+/// let err = client.field_layouts().get(RecordType::Opportunity, None).await.unwrap_err();
+/// assert!(err.to_string().contains("pipeline_id"));
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct FieldLayouts<'c> {
     client: &'c Client,

@@ -12,6 +12,23 @@ use crate::{Client, Error};
 /// deleting a definition makes the client's cached
 /// [registry](crate::custom_fields::CustomFieldsHandle::registry) fetch again
 /// on its next use.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().seed_demo(true).limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// let definitions = client.custom_field_definitions().list().await?;
+/// let color = definitions.iter().find(|d| d.name == "Color").unwrap();
+/// assert_eq!(color.data_type, "Dropdown");
+/// assert_eq!(color.options.as_ref().map(Vec::len), Some(3));
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CustomFieldDefinitions<'c> {
     client: &'c Client,

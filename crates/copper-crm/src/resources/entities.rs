@@ -144,6 +144,24 @@ macro_rules! entity_handle {
 entity_handle! {
     /// Leads: `client.leads()`. Also [`upsert`](Leads::upsert) and
     /// [`convert`](Leads::convert).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::types::LeadCreate;
+    ///
+    /// let leads = client.leads();
+    /// let lead = leads.create(LeadCreate::builder().name("Ada Lovelace".to_string())).await?;
+    /// assert_eq!(leads.get(lead.id).await?.name, "Ada Lovelace");
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Leads, accessor = leads, path = "leads",
     record = types::Lead, create = types::LeadCreate, update = types::LeadUpdate,
     ops = (leads_get, leads_create, leads_update, leads_delete),
@@ -154,6 +172,26 @@ entity_handle! {
 entity_handle! {
     /// People: `client.people()`. Also
     /// [`fetch_by_email`](People::fetch_by_email).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::types::PersonCreate;
+    ///
+    /// let people = client.people();
+    /// let ada = people.create(PersonCreate::builder().name("Ada Lovelace".to_string())).await?;
+    /// assert_eq!(people.get(ada.id).await?.first_name.as_deref(), Some("Ada"));
+    /// assert_eq!(people.delete(ada.id).await?.id, ada.id);
+    /// assert_eq!(people.get(ada.id).await.unwrap_err().status(), Some(404));
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     People, accessor = people, path = "people",
     record = types::Person, create = types::PersonCreate, update = types::PersonUpdate,
     ops = (people_get, people_create, people_update, people_delete),
@@ -163,6 +201,27 @@ entity_handle! {
 
 entity_handle! {
     /// Companies: `client.companies()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::types::{CompanyCreate, CompanyUpdate};
+    ///
+    /// let companies = client.companies();
+    /// let company = companies.create(CompanyCreate::builder().name("Analytical Engines".to_string())).await?;
+    /// let change = CompanyUpdate::builder().details(Some("Makers of difference engines".to_string()));
+    /// let updated = companies.update(company.id, change).await?;
+    /// assert_eq!(updated.name, "Analytical Engines");
+    /// assert_eq!(updated.details.as_deref(), Some("Makers of difference engines"));
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Companies, accessor = companies, path = "companies",
     record = types::Company, create = types::CompanyCreate, update = types::CompanyUpdate,
     ops = (companies_get, companies_create, companies_update, companies_delete),
@@ -172,6 +231,27 @@ entity_handle! {
 
 entity_handle! {
     /// Opportunities: `client.opportunities()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::types::{OpportunityCreate, PersonCreate};
+    ///
+    /// let ada = client.people().create(PersonCreate::builder().name("Ada Lovelace".to_string())).await?;
+    /// let opportunities = client.opportunities();
+    /// let deal = opportunities
+    ///     .create(OpportunityCreate::builder().name("Engine No. 2".to_string()).primary_contact_id(ada.id))
+    ///     .await?;
+    /// assert_eq!(opportunities.get(deal.id).await?.name, "Engine No. 2");
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Opportunities, accessor = opportunities, path = "opportunities",
     record = types::Opportunity, create = types::OpportunityCreate, update = types::OpportunityUpdate,
     ops = (opportunities_get, opportunities_create, opportunities_update, opportunities_delete),
@@ -181,6 +261,28 @@ entity_handle! {
 
 entity_handle! {
     /// Projects: `client.projects()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::Patch;
+    /// use copper_crm::types::{ProjectCreate, ProjectUpdate};
+    ///
+    /// let projects = client.projects();
+    /// let project = projects
+    ///     .create(ProjectCreate::builder().name("Migration".to_string()).details(Some("Move the data".to_string())))
+    ///     .await?;
+    /// let patch = Patch::<ProjectUpdate>::new(ProjectUpdate::default())?.clear("details");
+    /// assert_eq!(projects.patch(project.id, patch).await?.details, None);
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Projects, accessor = projects, path = "projects",
     record = types::Project, create = types::ProjectCreate, update = types::ProjectUpdate,
     ops = (projects_get, projects_create, projects_update, projects_delete),
@@ -190,6 +292,24 @@ entity_handle! {
 
 entity_handle! {
     /// Tasks: `client.tasks()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::types::TaskCreate;
+    ///
+    /// let tasks = client.tasks();
+    /// let task = tasks.create(TaskCreate::builder().name("Send the proposal".to_string())).await?;
+    /// assert_eq!(tasks.get(task.id).await?.name, "Send the proposal");
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Tasks, accessor = tasks, path = "tasks",
     record = types::Task, create = types::TaskCreate, update = types::TaskUpdate,
     ops = (tasks_get, tasks_create, tasks_update, tasks_delete),
@@ -201,6 +321,33 @@ entity_handle! {
     /// Activities: `client.activities()`. A deleted activity stays fetchable
     /// as a stub, so [`get`](Activities::get) answers
     /// [`types::ActivityOrStub`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+    /// # let client = copper_crm::Client::builder()
+    /// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+    /// #     .base_url(sim.base_url())
+    /// #     .rate_limits(copper_crm::RateLimits::unlimited())
+    /// #     .build()?;
+    /// use copper_crm::types::{ActivityCreate, ActivityOrStub, ActivityParent, ActivityTypeRef, PersonCreate};
+    ///
+    /// let ada = client.people().create(PersonCreate::builder().name("Ada Lovelace".to_string())).await?;
+    /// let note = client
+    ///     .activities()
+    ///     .create(ActivityCreate {
+    ///         parent: ActivityParent { id: ada.id, type_: "person".into() },
+    ///         type_: ActivityTypeRef { category: "user".into(), id: 0 },
+    ///         details: "Met at the Analytical Society".into(),
+    ///         activity_date: None,
+    ///     })
+    ///     .await?;
+    /// client.activities().delete(note.id).await?;
+    /// assert!(matches!(client.activities().get(note.id).await?, ActivityOrStub::DeletedActivity(_)));
+    /// # sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     Activities, accessor = activities, path = "activities",
     record = types::Activity, create = types::ActivityCreate, update = types::ActivityUpdate,
     ops = (activities_get, activities_create, activities_update, activities_delete),

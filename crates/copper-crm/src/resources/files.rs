@@ -9,6 +9,28 @@ use crate::{Client, Error};
 /// The files attached to one lead, person, company, opportunity or project
 /// (tasks have none): `client.files(record_type, id)`. Only metadata is
 /// available through the API, not the contents.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().seed_demo(true).limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::RecordType;
+///
+/// let michael = client.people().fetch_by_email("michael@dundermifflin.com").await?;
+/// let company_id = michael.company_id.expect("Michael works at Dunder Mifflin");
+/// let files = client.files(RecordType::Company, company_id);
+/// let all = files.list().await?;
+/// assert_eq!(all.len(), 1);
+/// assert_eq!(all[0].file_name, "price-list.pdf");
+/// assert_eq!(files.get(all[0].id).await?.file_size, 48_213);
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Files<'c> {
     client: &'c Client,

@@ -6,12 +6,43 @@ use copper_crm_raw::{ClientAccountExt, ClientUsersExt};
 use crate::{Client, Error};
 
 /// The account: `client.account()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// let account = client.account().get().await?;
+/// assert_eq!(account.name, "Copper Sim Account");
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Account<'c> {
     client: &'c Client,
 }
 
 /// Users of the account: `client.users()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// let me = client.users().me().await?;
+/// assert_eq!(me.email, copper_crm_sim::DEFAULT_EMAIL);
+/// assert_eq!(client.users().get(me.id).await?.name, me.name);
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'c> {
     pub(crate) client: &'c Client,

@@ -31,6 +31,16 @@ pub struct Patch<U> {
 
 impl<U: Serialize> Patch<U> {
     /// A patch that sets what `update` sets (a value or a generated builder).
+    ///
+    /// ```
+    /// use copper_crm::Patch;
+    /// use copper_crm::types::PersonUpdate;
+    ///
+    /// let from_builder = Patch::<PersonUpdate>::new(PersonUpdate::builder().title(Some("CTO".to_string()))).unwrap();
+    /// let from_value = Patch::<PersonUpdate>::new(PersonUpdate { title: Some("CTO".into()), ..Default::default() }).unwrap();
+    /// assert_eq!(from_builder, from_value);
+    /// assert!(!from_value.clears_anything());
+    /// ```
     pub fn new<T>(update: T) -> Result<Self, Error>
     where
         T: TryInto<U>,
@@ -46,17 +56,45 @@ impl<U: Serialize> Patch<U> {
     }
 
     /// Also clear `attribute` (send it as `null`).
+    ///
+    /// ```
+    /// use copper_crm::Patch;
+    /// use copper_crm::types::PersonUpdate;
+    ///
+    /// let patch = Patch::<PersonUpdate>::new(PersonUpdate::default()).unwrap().clear("title").clear("details");
+    /// assert_eq!(patch.to_json().unwrap(), serde_json::json!({"title": null, "details": null}));
+    /// ```
     pub fn clear(mut self, attribute: impl Into<String>) -> Self {
         self.clear.push(attribute.into());
         self
     }
 
     /// Whether the patch clears anything.
+    ///
+    /// ```
+    /// use copper_crm::Patch;
+    /// use copper_crm::types::PersonUpdate;
+    ///
+    /// let patch = Patch::<PersonUpdate>::new(PersonUpdate::default()).unwrap();
+    /// assert!(!patch.clears_anything());
+    /// assert!(patch.clear("title").clears_anything());
+    /// ```
     pub fn clears_anything(&self) -> bool {
         !self.clear.is_empty()
     }
 
     /// The update part.
+    ///
+    /// ```
+    /// use copper_crm::Patch;
+    /// use copper_crm::types::PersonUpdate;
+    ///
+    /// let patch = Patch::<PersonUpdate>::new(PersonUpdate::builder().title(Some("CTO".to_string())))
+    ///     .unwrap()
+    ///     .clear("details");
+    /// assert_eq!(patch.update().title.as_deref(), Some("CTO"));
+    /// assert_eq!(patch.update().details, None); // cleared only in the JSON body
+    /// ```
     pub fn update(&self) -> &U {
         &self.update
     }
@@ -64,6 +102,17 @@ impl<U: Serialize> Patch<U> {
     /// The JSON body: the update's attributes plus an explicit `null` for
     /// each cleared attribute. Setting and clearing the same attribute is an
     /// error.
+    ///
+    /// ```
+    /// use copper_crm::Patch;
+    /// use copper_crm::types::PersonUpdate;
+    ///
+    /// let title = |t: &str| PersonUpdate { title: Some(t.into()), ..Default::default() };
+    /// let json = Patch::<PersonUpdate>::new(title("CTO")).unwrap().clear("details").to_json().unwrap();
+    /// assert_eq!(json, serde_json::json!({"title": "CTO", "details": null}));
+    /// let err = Patch::<PersonUpdate>::new(title("CTO")).unwrap().clear("title").to_json().unwrap_err();
+    /// assert!(err.to_string().contains("both set and cleared"));
+    /// ```
     pub fn to_json(&self) -> Result<Value, Error> {
         let mut json = serde_json::to_value(&self.update)
             .map_err(|e| Error::InvalidInput(format!("the update does not serialize: {e}")))?;

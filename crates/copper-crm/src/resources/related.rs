@@ -12,6 +12,27 @@ use crate::{Client, Error};
 /// Relations are bidirectional and only some pairs are allowed (e.g. a person
 /// relates to at most one company, a task to at most one record); Copper
 /// answers an error for the others.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().seed_demo(true).limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::RecordType;
+///
+/// let dwight = client.people().fetch_by_email("dwight@dundermifflin.com").await?;
+/// let deals = client.related(RecordType::Person, dwight.id).list_by_type(RecordType::Opportunity).await?;
+/// assert_eq!(deals.len(), 1);
+/// assert_eq!(deals[0].type_, "opportunity");
+/// let deal = client.opportunities().get(deals[0].id).await?;
+/// assert_eq!(deal.name, "Paper for Scranton Business Park");
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Related<'c> {
     client: &'c Client,
@@ -142,6 +163,27 @@ impl Related<'_> {
 }
 
 /// Connect-field links between records: `client.connections()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().seed_demo(true).limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::RecordType;
+///
+/// let bob = client.people().fetch_by_email("bob@vancerefrigeration.com").await?;
+/// let michael = client.people().fetch_by_email("michael@dundermifflin.com").await?;
+/// // Bob's "Referred By" Connect field links him to Michael.
+/// let links = client.connections().list(RecordType::Person.connect_type(), bob.id, None).await?;
+/// assert_eq!(links.len(), 1);
+/// assert_eq!(links[0].target.id, michael.id);
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Connections<'c> {
     client: &'c Client,

@@ -35,6 +35,27 @@ impl TagSort {
 }
 
 /// The account's tags: `client.tags()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().seed_demo(true).limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::resources::TagSort;
+/// use futures::TryStreamExt;
+///
+/// let tags = client.tags().list(TagSort::Name).await?;
+/// let paper = tags.iter().find(|t| t.name == "paper").unwrap();
+/// assert_eq!(paper.count_people, 4);
+/// let names: Vec<String> = client.tags().names().try_collect().await?;
+/// assert!(names.iter().any(|n| n == "paper"));
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'c> {
     client: &'c Client,

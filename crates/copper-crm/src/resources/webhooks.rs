@@ -9,6 +9,34 @@ use crate::{Client, Error};
 ///
 /// Notifications themselves arrive at your server; this handle only manages
 /// the subscriptions.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = copper_crm_sim::Sim::builder().limits(copper_crm_sim::Limits::Off).start().await?;
+/// # let client = copper_crm::Client::builder()
+/// #     .api_key(copper_crm_sim::DEFAULT_API_KEY, copper_crm_sim::DEFAULT_EMAIL)
+/// #     .base_url(sim.base_url())
+/// #     .rate_limits(copper_crm::RateLimits::unlimited())
+/// #     .build()?;
+/// use copper_crm::types::WebhookCreate;
+///
+/// let webhooks = client.webhooks();
+/// assert!(webhooks.list().await?.is_empty());
+/// // The simulator takes loopback targets; Copper wants `https://`.
+/// let hook = webhooks
+///     .create(
+///         WebhookCreate::builder()
+///             .target("http://127.0.0.1:9/copper".to_string())
+///             .type_("person".to_string())
+///             .event("new".to_string()),
+///     )
+///     .await?;
+/// let ids: Vec<i64> = webhooks.list().await?.iter().map(|h| h.id).collect();
+/// assert_eq!(ids, [hook.id]);
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Webhooks<'c> {
     client: &'c Client,

@@ -74,9 +74,37 @@ use self::walker::Walker;
 use crate::{Client, Error};
 
 /// The page size a stream asks for unless told otherwise: Copper's maximum.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use copper_crm::search::DEFAULT_PAGE_SIZE;
+/// use copper_crm::types::PersonSearch;
+/// use copper_crm_sim::{Limits, Sim};
+///
+/// assert_eq!(DEFAULT_PAGE_SIZE, 200);
+/// let sim = Sim::builder().records(250).limits(Limits::Off).start().await?;
+/// let client = copper_crm::Client::builder()
+///     .oauth_token(copper_crm_sim::DEFAULT_BEARER_TOKEN)
+///     .base_url(sim.base_url())
+///     .build()?;
+/// let first = client.people().search(PersonSearch::default()).page(1).await?;
+/// assert_eq!(first.records.len() as u64, DEFAULT_PAGE_SIZE);
+/// # sim.shutdown().await;
+/// # Ok(()) }
+/// ```
 pub const DEFAULT_PAGE_SIZE: u64 = 200;
 
-/// How many matches of one search Copper lets a client page through.
+/// How many matches of one search Copper lets a client page through: the
+/// default of [`ClientBuilder::search_cap`](crate::ClientBuilder::search_cap).
+///
+/// ```
+/// use copper_crm::search::DEFAULT_SEARCH_CAP;
+///
+/// assert_eq!(DEFAULT_SEARCH_CAP, 100_000);
+/// let client = copper_crm::Client::builder().oauth_token("token").build().unwrap();
+/// assert_eq!(client.search_cap(), DEFAULT_SEARCH_CAP);
+/// ```
 pub const DEFAULT_SEARCH_CAP: u64 = 100_000;
 
 /// One page of a search.

@@ -56,9 +56,28 @@ pub trait SearchQuery:
     Clone + Send + Sync + Unpin + std::fmt::Debug + 'static + sealed::Sealed
 {
     /// The record type the search answers.
+    ///
+    /// ```
+    /// use copper_crm::search::SearchQuery;
+    /// use copper_crm::types::{Lead, LeadSearch};
+    ///
+    /// fn first<Q: SearchQuery>(records: Vec<Q::Record>) -> Option<Q::Record> {
+    ///     records.into_iter().next()
+    /// }
+    /// let lead: Option<Lead> = first::<LeadSearch>(Vec::new());
+    /// assert!(lead.is_none());
+    /// ```
     type Record: Send + Unpin + 'static;
 
     /// The operation id (as in the OpenAPI spec), e.g. `people_search`.
+    ///
+    /// ```
+    /// use copper_crm::search::SearchQuery;
+    /// use copper_crm::types::{ActivitySearch, UserSearch};
+    ///
+    /// assert_eq!(ActivitySearch::OPERATION, "activities_search");
+    /// assert_eq!(UserSearch::OPERATION, "users_search");
+    /// ```
     const OPERATION: &'static str;
 
     #[doc(hidden)]
