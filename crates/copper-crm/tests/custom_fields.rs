@@ -176,6 +176,25 @@ fn client_for_other_account(sim: &SimHandle) -> Client {
     client(sim, false)
 }
 
+/// Replaces the options of definition `id` with `names` (in that order), through `writer`.
+async fn set_options<'a>(writer: &Client, id: i64, names: impl IntoIterator<Item = &'a str>) {
+    let options = names
+        .into_iter()
+        .map(|name| CustomFieldOptionInput { name: name.into() })
+        .collect();
+    writer
+        .custom_field_definitions()
+        .update(
+            id,
+            CustomFieldDefinitionUpdate {
+                options: Some(options),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn unknown_definitions_and_options_refresh_the_registry_once() {
     let sim = sim().await;
@@ -199,28 +218,8 @@ async fn unknown_definitions_and_options_refresh_the_registry_once() {
         .await
         .unwrap();
     let color = stale.definition("Color").unwrap().clone();
-    let mut options: Vec<CustomFieldOptionInput> = color
-        .options
-        .iter()
-        .flatten()
-        .map(|o| CustomFieldOptionInput {
-            name: o.name.clone(),
-        })
-        .collect();
-    options.push(CustomFieldOptionInput {
-        name: "Teal".into(),
-    });
-    writer
-        .custom_field_definitions()
-        .update(
-            color.id,
-            CustomFieldDefinitionUpdate {
-                options: Some(options),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let options = color.options.iter().flatten().map(|o| o.name.as_str());
+    set_options(&writer, color.id, options.chain(["Teal"])).await;
     let fresh = writer.custom_fields().registry().await.unwrap();
     let inputs = fresh
         .inputs(RecordType::Person)
@@ -271,26 +270,8 @@ async fn unknown_definitions_and_options_refresh_the_registry_once() {
         .clone()
         .unwrap();
     newer.retain(|o| o.name != "Red");
-    let mut names: Vec<CustomFieldOptionInput> = newer
-        .iter()
-        .map(|o| CustomFieldOptionInput {
-            name: o.name.clone(),
-        })
-        .collect();
-    names.push(CustomFieldOptionInput {
-        name: "Magenta".into(),
-    });
-    writer
-        .custom_field_definitions()
-        .update(
-            color.id,
-            CustomFieldDefinitionUpdate {
-                options: Some(names),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let names = newer.iter().map(|o| o.name.as_str());
+    set_options(&writer, color.id, names.chain(["Magenta"])).await;
     let fresh = writer.custom_fields().refresh().await.unwrap();
     let inputs = fresh
         .inputs(RecordType::Person)

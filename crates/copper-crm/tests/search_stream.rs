@@ -54,6 +54,14 @@ fn stored_people(sim: &SimHandle) -> Vec<(i64, i64)> {
     all
 }
 
+/// Asserts the streamed `people` are every person the simulator stores, each once.
+fn assert_every_stored_person_once(sim: &SimHandle, people: &[copper_crm::types::Person]) {
+    assert_exactly_once(
+        &people.iter().map(|p| p.id).collect::<Vec<_>>(),
+        stored_people(sim).iter().map(|p| p.1),
+    );
+}
+
 /// Asserts `got` holds each id once and, as a set, equals `want`.
 fn assert_exactly_once(got: &[i64], want: impl IntoIterator<Item = i64>) {
     let unique: HashSet<i64> = got.iter().copied().collect();
@@ -135,10 +143,7 @@ async fn a_non_default_page_size_reads_the_same_records() {
         .try_collect()
         .await
         .unwrap();
-    assert_exactly_once(
-        &people.iter().map(|p| p.id).collect::<Vec<_>>(),
-        stored_people(&sim).iter().map(|p| p.1),
-    );
+    assert_every_stored_person_once(&sim, &people);
     // 5,100 / 137 = 38 full pages at least.
     assert!(client.stats().requests - before >= 38);
     sim.shutdown().await;
@@ -156,10 +161,7 @@ async fn a_cap_set_on_the_stream_overrides_the_clients() {
         .try_collect()
         .await
         .unwrap();
-    assert_exactly_once(
-        &people.iter().map(|p| p.id).collect::<Vec<_>>(),
-        stored_people(&sim).iter().map(|p| p.1),
-    );
+    assert_every_stored_person_once(&sim, &people);
     sim.shutdown().await;
 }
 
@@ -177,10 +179,7 @@ async fn a_cap_the_client_does_not_know_about_is_paged_past_from_the_last_date()
         .try_collect()
         .await
         .unwrap();
-    assert_exactly_once(
-        &people.iter().map(|p| p.id).collect::<Vec<_>>(),
-        stored_people(&sim).iter().map(|p| p.1),
-    );
+    assert_every_stored_person_once(&sim, &people);
     sim.shutdown().await;
 }
 
